@@ -1,0 +1,1 @@
+"""Observatoire TMT: the flows (one per job) and the plain modules they call."""

@@ -1,0 +1,105 @@
+"""`tmt`: one entry point, thin over the Prefect flows.
+
+Commands that only read (`--help`, `tmt sql`) never import Prefect: importing it costs
+seconds and a flow run without a server starts a temporary one.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from flows.errors import TmtError
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    _check_source(args.lmia_source)
+    from flows.run_pipeline import run_pipeline
+
+    run_pipeline(lmia_source=args.lmia_source)
+    return 0
+
+
+def _check_source(source: str | None) -> None:
+    """Fail before starting a flow when a local source plainly does not exist."""
+    from pathlib import Path
+
+    if source and not source.lower().startswith(("http://", "https://")) \
+            and not Path(source).expanduser().exists():
+        raise TmtError(f"{source}: no such file or folder, and not an http(s) URL")
+
+
+def _cmd_ingest_lmia(args: argparse.Namespace) -> int:
+    _check_source(args.source)
+    from flows.ingest_lmia import ingest_lmia
+    from flows.lmia.ingest import summary_line
+
+    for report in ingest_lmia(args.source):
+        print(summary_line(report))
+    return 0
+
+
+def _cmd_sql(args: argparse.Namespace) -> int:
+    from flows.sql import run_query
+
+    print(run_query(args.query, output=args.format))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tmt",
+        description="Observatoire TMT: keeps the map, directory and guide of temporary "
+                    "migrant workers in Quebec up to date. Data goes under $TMT_HOME "
+                    "(default ./data).")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = commands.add_parser("run", help="the whole pipeline once (bundled sample by default)",
+                              description="Ingest, build and publish once. With no "
+                              "configuration it runs on the bundled sample data.")
+    run.add_argument("--lmia-source", help="LMIA source (default: $TMT_LMIA_SOURCE or the sample)")
+    run.set_defaults(handler=_cmd_run)
+
+    ingest = commands.add_parser("ingest", help="load a source into the raw archive",
+                                 description="Load a source into the raw archive.")
+    ingest_kinds = ingest.add_subparsers(dest="kind", metavar="KIND", required=True)
+    lmia = ingest_kinds.add_parser(
+        "lmia", help="Positive LMIA employers lists",
+        description="Discover, archive, parse and load Positive LMIA employers lists. Bad "
+                    "files are quarantined with a reason, the others are loaded, and the "
+                    "command exits non-zero.")
+    lmia.add_argument("--source", metavar="URL|FOLDER|FILE",
+                      help="a CKAN dataset or portal URL, a file URL, a folder or one file "
+                           "(default: $TMT_LMIA_SOURCE, else the bundled sample)")
+    lmia.set_defaults(handler=_cmd_ingest_lmia)
+
+    sql = commands.add_parser("sql", help="read-only query of the serving database",
+                              description="Run one read-only SQL query on "
+                                          "$TMT_HOME/warehouse/tmt.duckdb.")
+    sql.add_argument("query", help='e.g. "select * from marts.tmw_by_territory limit 5"')
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sql.set_defaults(handler=_cmd_sql)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    # No internet in CI and for many users: never let Prefect phone home.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # Run logs go to stdout; stderr carries only the one-line error a person must read.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_STREAM", "ext://sys.stdout")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_DEBUG_STREAM", "ext://sys.stdout")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except TmtError as exc:
+        print(f"tmt: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("tmt: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Prefect flow `ingest_lmia`: discover, archive, parse and load the Positive LMIA lists.
+
+Run it with `tmt ingest lmia [--source URL|FOLDER|FILE]`, `python -m flows.ingest_lmia`,
+or from a Prefect deployment.
+"""
+from __future__ import annotations
+
+import sys
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.errors import TmtError
+from flows.lmia import ingest
+from flows.lmia.sources import Candidate, discover
+from flows.settings import get_settings
+
+
+@task(cache_policy=NO_CACHE)
+def discover_files(source: str) -> list[Candidate]:
+    settings = get_settings()
+    candidates, ignored = discover(source, ingest.http_policy(settings), settings.lmia_dataset_id)
+    get_run_logger().info("%d LMIA file(s) at %s (%d other resources ignored)",
+                          len(candidates), source, ignored)
+    return candidates
+
+
+@task(cache_policy=NO_CACHE, task_run_name="fetch-{candidate.name}")
+def fetch_file(candidate: Candidate):
+    return ingest.fetch(candidate, get_settings())
+
+
+@task(cache_policy=NO_CACHE, task_run_name="load-{archived.original_name}")
+def load_file(archived) -> ingest.FileReport:
+    return ingest.load_archived(archived, get_settings())
+
+
+@task(cache_policy=NO_CACHE)
+def write_load_report(reports: list[ingest.FileReport]) -> str:
+    path = ingest.write_report(reports, get_settings())
+    logger = get_run_logger()
+    for report in reports:
+        logger.info(ingest.summary_line(report))
+    return str(path)
+
+
+@flow(name="ingest_lmia", log_prints=True)
+def ingest_lmia(source: str | None = None) -> list[ingest.FileReport]:
+    source = source or get_settings().lmia_source
+    reports: list[ingest.FileReport] = []
+    for candidate in discover_files(source):
+        try:
+            archived = fetch_file(candidate)
+        except TmtError as exc:  # this file could not be fetched; the others still can
+            reports.append(ingest.FileReport(candidate.name, candidate.location, "failed",
+                                             reason=str(exc)))
+            continue
+        reports.append(load_file(archived))
+    write_load_report(reports)
+    ingest.raise_if_failed(reports)
+    return reports
+
+
+if __name__ == "__main__":
+    ingest_lmia(sys.argv[1] if len(sys.argv) > 1 else None)

@@ -1,0 +1,1 @@
+"""The LMIA pull: discover, download, archive, parse, load. Plain modules, no Prefect."""

@@ -1,0 +1,127 @@
+"""HTTP for the LMIA pull: streaming downloads with a size cap, conditional requests and
+retries with backoff on network errors and 5xx only (a 404 will not fix itself)."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from ..errors import TmtError
+
+log = logging.getLogger(__name__)
+CHUNK = 256 * 1024
+TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+
+class TransientHTTPError(Exception):
+    """Worth another try: the network dropped, the server said 5xx, the body came short."""
+
+
+@dataclass
+class HttpPolicy:
+    user_agent: str
+    timeout_s: float = 60
+    retries: int = 4
+    backoff_s: float = 1.0
+    max_bytes: int = 200 * 1024 * 1024
+    session: requests.Session = field(default_factory=requests.Session)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A finished request: either 'not modified' (staged is None) or a hashed staged file."""
+
+    url: str
+    staged: Path | None
+    sha256: str | None
+    bytes: int
+    validators: dict
+
+
+def with_retries(policy: HttpPolicy, url: str, attempt_once):
+    """Call attempt_once() until it succeeds, retrying transient failures with backoff."""
+    for attempt in range(policy.retries + 1):
+        try:
+            return attempt_once()
+        except (TransientHTTPError, *TRANSIENT) as exc:
+            if attempt == policy.retries:
+                raise TmtError(f"{url}: failed after {attempt + 1} attempts: {_short(exc)}") from exc
+            delay = policy.backoff_s * (2 ** attempt)
+            log.warning("%s: %s; retrying in %.1fs", url, _short(exc), delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def get_json(policy: HttpPolicy, url: str) -> dict:
+    def once():
+        response = policy.session.get(url, timeout=(10, policy.timeout_s),
+                                      headers={"User-Agent": policy.user_agent})
+        _raise_for_status(response, url)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise TmtError(f"{url}: the answer is not JSON ({_short(exc)})") from exc
+
+    return with_retries(policy, url, once)
+
+
+def download(policy: HttpPolicy, url: str, staging_dir: Path, known: dict | None) -> Download:
+    """GET url into staging_dir. `known` holds the ETag / Last-Modified of the last fetch."""
+    headers = {"User-Agent": policy.user_agent}
+    if known and known.get("etag"):
+        headers["If-None-Match"] = known["etag"]
+    if known and known.get("last_modified"):
+        headers["If-Modified-Since"] = known["last_modified"]
+
+    def once() -> Download:
+        with policy.session.get(url, headers=headers, stream=True,
+                                timeout=(10, policy.timeout_s)) as response:
+            if response.status_code == 304 and known:
+                return Download(url, None, known.get("sha256"), 0, dict(known))
+            _raise_for_status(response, url)
+            declared = int(response.headers.get("Content-Length") or 0)
+            if declared > policy.max_bytes:
+                raise TmtError(f"{url}: {declared} bytes is over the {policy.max_bytes}-byte cap")
+            validators = {"etag": response.headers.get("ETag"),
+                          "last_modified": response.headers.get("Last-Modified")}
+            return _stream_to_file(policy, response, url, staging_dir, declared, validators)
+
+    return with_retries(policy, url, once)
+
+
+def _stream_to_file(policy, response, url, staging_dir, declared, validators) -> Download:
+    staging_dir.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    # Closed by the `with handle` below; opened first so a failure can delete it by name.
+    handle = tempfile.NamedTemporaryFile(dir=staging_dir, prefix=".download-", delete=False)  # noqa: SIM115
+    staged = Path(handle.name)
+    try:
+        with handle:
+            for chunk in response.iter_content(CHUNK):
+                size += len(chunk)
+                if size > policy.max_bytes:
+                    raise TmtError(f"{url}: more than the {policy.max_bytes}-byte cap")
+                digest.update(chunk)
+                handle.write(chunk)
+        if declared and size != declared and not response.headers.get("Content-Encoding"):
+            raise TransientHTTPError(f"body ended at {size} of {declared} bytes")
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return Download(url, staged, digest.hexdigest(), size, validators)
+
+
+def _raise_for_status(response: requests.Response, url: str) -> None:
+    if response.status_code >= 500:
+        raise TransientHTTPError(f"HTTP {response.status_code}")
+    if response.status_code >= 400:
+        raise TmtError(f"{url}: HTTP {response.status_code} {response.reason}")
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:160] or type(exc).__name__

@@ -1,0 +1,167 @@
+"""The LMIA pull step by step, as plain functions: the Prefect flow calls them in order,
+tests and benchmarks call them directly."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import BadFileError, TmtError
+from ..settings import Settings
+from . import archive, load
+from .http import HttpPolicy, download
+from .parse import parse_file
+from .sources import Candidate
+
+
+@dataclass
+class FileReport:
+    """What happened to one source file; the load report is a list of these."""
+
+    name: str
+    source: str
+    status: str  # loaded | unchanged | quarantined | failed (could not be fetched)
+    sha256: str | None = None
+    period: str | None = None
+    language: str | None = None
+    layout: str | None = None
+    rows: int = 0
+    approved_positions: int = 0
+    positions_by_province: dict = field(default_factory=dict)
+    lines_skipped: dict = field(default_factory=dict)
+    reason: str | None = None
+
+
+def http_policy(settings: Settings) -> HttpPolicy:
+    return HttpPolicy(user_agent=settings.user_agent, timeout_s=settings.http_timeout_s,
+                      retries=settings.http_retries, max_bytes=settings.download_max_bytes,
+                      backoff_s=float(os.environ.get("TMT_HTTP_BACKOFF_S") or 1.0))
+
+
+def _state_path(settings: Settings) -> Path:
+    return settings.raw_lmia_dir / "http_state.json"
+
+
+def _read_state(settings: Settings) -> dict:
+    path = _state_path(settings)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _write_state(settings: Settings, state: dict) -> None:
+    path = _state_path(settings)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def fetch(candidate: Candidate, settings: Settings) -> archive.ArchivedFile | None:
+    """Archive one source file before anything reads it. None: the source has not changed."""
+    archive_dir = settings.raw_lmia_dir
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    if candidate.is_url:
+        state = _read_state(settings)
+        known = state.get(candidate.location)
+        result = download(http_policy(settings), candidate.location, archive_dir, known)
+        if result.staged is None:
+            stored = _archived_path(archive_dir, result.sha256)
+            if stored is None:  # validators survived but the archive lost the file: refetch
+                state.pop(candidate.location, None)
+                _write_state(settings, state)
+                return fetch(candidate, settings)
+            return _describe(candidate, stored, result.sha256, fetched=False)
+        path = archive.store(archive_dir, result.staged, result.sha256, candidate.name)
+        validators = {key: value for key, value in result.validators.items() if value}
+        state[candidate.location] = {**validators, "sha256": result.sha256}
+        _write_state(settings, state)
+    else:
+        path, sha, new = archive.store_copy(archive_dir, Path(candidate.location), candidate.name)
+        if not new:
+            return _describe(candidate, path, sha, fetched=False)
+        validators = {}
+    described = _describe(candidate, path, path.stem, fetched=True)
+    archive.append_manifest(archive_dir, described, validators)
+    return described
+
+
+def _archived_path(archive_dir: Path, sha256: str | None) -> Path | None:
+    if not sha256:
+        return None
+    return next(iter(archive_dir.glob(f"{sha256}.*")), None)
+
+
+def _describe(candidate: Candidate, path: Path, sha256: str, fetched: bool):
+    return archive.ArchivedFile(
+        sha256=sha256, path=path, bytes=path.stat().st_size, source_url=candidate.location,
+        original_name=candidate.name, resource_id=candidate.resource_id,
+        resource_name=candidate.resource_name, language_hint=candidate.language_hint,
+        source_last_modified=candidate.last_modified or _mtime(candidate))
+
+
+def _mtime(candidate: Candidate) -> str | None:
+    if candidate.is_url:
+        return None
+    from datetime import UTC, datetime
+    stamp = Path(candidate.location).stat().st_mtime
+    return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds")
+
+
+def load_archived(archived: archive.ArchivedFile, settings: Settings) -> FileReport:
+    """Parse and load one archived file; quarantine it with its reason when it is bad."""
+    report = FileReport(name=archived.original_name, source=archived.source_url,
+                        status="unchanged", sha256=archived.sha256)
+    con = load.connect(settings.work_db)
+    try:
+        seen = load.status_of(con, archived.sha256)
+        if seen == "loaded":
+            return report
+        if seen:  # the same bytes were bad before: still bad, still needs a person
+            report.status, report.reason = "quarantined", seen.removeprefix("quarantined: ")
+            return report
+        try:
+            names = [n for n in (archived.resource_name, archived.source_url) if n]
+            parsed = parse_file(archived.path, archived.original_name, names)
+            language = parsed.language or archived.language_hint or "en"
+            load.load(con, archived, parsed, language)
+        except BadFileError as exc:
+            archive.quarantine(settings.quarantine_dir, archived, str(exc))
+            load.record_quarantine(con, archived, str(exc))
+            report.status, report.reason = "quarantined", str(exc)
+            return report
+        report.status = "loaded"
+        report.period, report.language, report.layout = str(parsed.period), language, parsed.layout
+        report.rows, report.approved_positions = parsed.row_count, parsed.approved_positions
+        report.positions_by_province = dict(sorted(parsed.positions_by_province.items()))
+        report.lines_skipped = dict(parsed.skipped)
+        return report
+    finally:
+        con.close()
+
+
+def write_report(reports: list[FileReport], settings: Settings) -> Path:
+    from .archive import now_iso
+
+    folder = settings.reports_dir / "lmia"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"ingest-{now_iso().replace(':', '')}.json"
+    path.write_text(json.dumps([asdict(r) for r in reports], indent=1, ensure_ascii=False),
+                    encoding="utf-8")
+    return path
+
+
+def summary_line(report: FileReport) -> str:
+    if report.status == "loaded":
+        return (f"loaded      {report.name}: {report.period} {report.language} {report.layout}, "
+                f"{report.rows} rows, {report.approved_positions} positions "
+                f"(QC {report.positions_by_province.get('QC', 0)})")
+    if report.status in ("quarantined", "failed"):
+        return f"{report.status:<11} {report.reason}"
+    return f"unchanged   {report.name}"
+
+
+def raise_if_failed(reports: list[FileReport]) -> None:
+    """The run fails (non-zero exit) when any file was quarantined or could not be fetched."""
+    bad = [r for r in reports if r.status in ("quarantined", "failed")]
+    if bad:
+        raise TmtError(f"{len(bad)} of {len(reports)} LMIA file(s) not loaded: "
+                       + "; ".join(f"{r.status} {r.reason}" for r in bad))

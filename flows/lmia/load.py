@@ -1,0 +1,122 @@
+"""Load parsed LMIA files into the working DuckDB (`raw` schema), once each.
+
+A file is identified by its sha256: loading it again adds nothing. A different file for
+the same period and language supersedes the current one (the newest at the source wins);
+both stay in the archive and in `raw.lmia_rows`, and dbt reads only current files.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..errors import TmtError
+from .archive import ArchivedFile
+from .parse import COLUMNS, ParsedFile
+
+SCHEMA = """
+create schema if not exists raw;
+create table if not exists raw.lmia_files (
+    file_sha256 varchar primary key, source_url varchar, resource_id varchar,
+    original_name varchar, period_year integer, period_quarter integer, period_kind varchar,
+    period_start date, language varchar, file_format varchar, layout varchar,
+    noc_version varchar, row_count integer, approved_positions bigint,
+    source_last_modified varchar, loaded_at timestamp, superseded_by varchar
+);
+create table if not exists raw.lmia_rows (
+    file_sha256 varchar not null, sheet varchar, source_row integer not null,
+    period_year integer, period_quarter integer, period_kind varchar, period_start date,
+    language varchar, province varchar, province_code varchar, program_stream varchar,
+    employer_name varchar, address varchar, postal_code varchar, occupation_code varchar,
+    occupation_title varchar, noc_version varchar, incorporate_status varchar,
+    approved_lmias integer, approved_positions integer
+);
+create table if not exists raw.lmia_quarantine (
+    file_sha256 varchar primary key, source_url varchar, original_name varchar,
+    reason varchar, quarantined_at timestamp
+);
+"""
+
+
+def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.IOException as exc:
+        raise TmtError(f"{db_path}: cannot open the working database ({exc})") from exc
+    con.execute(SCHEMA)
+    return con
+
+
+def status_of(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
+    """'loaded', 'quarantined' or None for a file never seen."""
+    if con.execute("select 1 from raw.lmia_files where file_sha256 = ?", [sha256]).fetchone():
+        return "loaded"
+    row = con.execute("select reason from raw.lmia_quarantine where file_sha256 = ?",
+                      [sha256]).fetchone()
+    return f"quarantined: {row[0]}" if row else None
+
+
+def load(con: duckdb.DuckDBPyConnection, archived: ArchivedFile, parsed: ParsedFile,
+         language: str) -> None:
+    period = parsed.period
+    frame = pd.DataFrame({column: parsed.columns[column] for column in COLUMNS})
+    con.execute("begin transaction")
+    try:
+        con.register("incoming_rows", frame)
+        con.execute(
+            """insert into raw.lmia_rows select ?, sheet, source_row, ?, ?, ?, ?, ?, province,
+                   province_code, program_stream, employer_name, address, postal_code,
+                   occupation_code, occupation_title, noc_version, incorporate_status,
+                   approved_lmias, approved_positions from incoming_rows""",
+            [archived.sha256, period.year, period.quarter, period.kind, period.start, language])
+        con.unregister("incoming_rows")
+        con.execute(
+            "insert into raw.lmia_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "current_timestamp, null)",
+            [archived.sha256, archived.source_url, archived.resource_id, archived.original_name,
+             period.year, period.quarter, period.kind, period.start, language,
+             archived.path.suffix.lstrip("."), parsed.layout, parsed.noc_version,
+             parsed.row_count, parsed.approved_positions, archived.source_last_modified])
+        reconcile(con, archived.sha256, parsed)
+        _supersede(con, period.year, period.quarter, language)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def reconcile(con: duckdb.DuckDBPyConnection, sha256: str, parsed: ParsedFile) -> None:
+    """What landed in DuckDB must equal what the parser read, province by province."""
+    landed = dict(con.execute(
+        """select coalesce(province_code, province), sum(approved_positions)
+           from raw.lmia_rows where file_sha256 = ? group by all""", [sha256]).fetchall())
+    expected = {key: value for key, value in parsed.positions_by_province.items()}
+    if landed != expected:
+        raise TmtError(f"{parsed.name}: loaded positions by province {landed} differ from "
+                       f"the file's {expected}")
+
+
+def _supersede(con, year: int, quarter: int | None, language: str) -> None:
+    # The newest at the source is current: its Last-Modified, else the load order.
+    con.execute(
+        """with same_period as (
+               select file_sha256, row_number() over (
+                   order by source_last_modified desc nulls last, loaded_at desc,
+                   file_sha256) as recency
+               from raw.lmia_files
+               where period_year = ? and period_quarter is not distinct from ? and language = ?
+           ), current_file as (select file_sha256 from same_period where recency = 1)
+           update raw.lmia_files set superseded_by = case
+               when file_sha256 = (select file_sha256 from current_file) then null
+               else (select file_sha256 from current_file) end
+           where file_sha256 in (select file_sha256 from same_period)""",
+        [year, quarter, language])
+
+
+def record_quarantine(con, archived: ArchivedFile, reason: str) -> None:
+    con.execute(
+        """insert into raw.lmia_quarantine values (?, ?, ?, ?, current_timestamp)
+           on conflict (file_sha256) do update set reason = excluded.reason""",
+        [archived.sha256, archived.source_url, archived.original_name, reason])

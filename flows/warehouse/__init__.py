@@ -1,0 +1,1 @@
+"""Building the warehouse with dbt and publishing the serving database."""

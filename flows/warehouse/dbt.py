@@ -1,0 +1,39 @@
+"""Run dbt in-process (dbtRunner) against the working DuckDB file.
+
+dbt writes its target/ and logs/ under $TMT_HOME, never in the repository.
+"""
+from __future__ import annotations
+
+import os
+
+from flows.errors import TmtError
+from flows.settings import REPO_ROOT, Settings
+
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
+    return [command, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+            str(DBT_PROJECT_DIR), "--target-path", str(settings.home / "dbt" / "target"),
+            "--log-path", str(settings.home / "dbt" / "logs"), *extra]
+
+
+def run_dbt(settings: Settings, command: str, *extra: str) -> list[str]:
+    """Run one dbt command; raise TmtError naming every failed node. Returns a summary."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["TMT_DUCKDB_PATH"] = str(settings.work_db)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    settings.work_db.parent.mkdir(parents=True, exist_ok=True)
+    result = dbtRunner().invoke(dbt_args(settings, command, *extra))
+    nodes = list(getattr(result.result, "results", None) or [])
+    failed = [f"{r.node.name} ({r.status}: {' '.join(str(r.message or '').split())[:160]})"
+              for r in nodes if str(r.status) in ("error", "fail", "runtime error")]
+    if not result.success or failed:
+        reason = "; ".join(failed) if failed else _one_line(result.exception)
+        raise TmtError(f"dbt {command} failed: {reason}")
+    return [f"{r.node.name}: {r.status}" for r in nodes]
+
+
+def _one_line(exc: BaseException | None) -> str:
+    return " ".join(str(exc).split())[:300] if exc else "see $TMT_HOME/dbt/logs/dbt.log"

@@ -1,0 +1,18 @@
+"""Every flow module imports and exposes its Prefect flow under the documented name."""
+import importlib
+
+import pytest
+from prefect import Flow
+
+FLOWS = {
+    "flows.ingest_lmia": "ingest_lmia",
+    "flows.build_warehouse": "build_warehouse",
+    "flows.run_pipeline": "run_pipeline",
+}
+
+
+@pytest.mark.parametrize("module_name, flow_name", sorted(FLOWS.items()))
+def test_flow_module_loads(module_name, flow_name):
+    module = importlib.import_module(module_name)
+    flow = getattr(module, flow_name)
+    assert isinstance(flow, Flow) and flow.name == flow_name

@@ -1,0 +1,73 @@
+"""`tmt` as a user runs it: a real process, a real exit code, one-line errors."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.bad_files import GOOD_CSV, make_bad_files
+
+
+def tmt(*args, env=None, timeout=180):
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], capture_output=True, check=False,
+                          text=True, env={**os.environ, **(env or {})}, timeout=timeout)
+
+
+@pytest.fixture
+def prefect_api(prefect_engine):
+    """Point child processes at the session's Prefect server instead of a temporary one."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {"PREFECT_API_URL": PREFECT_API_URL.value()}
+
+
+@pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "lmia"], ["run"], ["sql"]])
+def test_every_command_has_help(command):
+    result = tmt(*command, "--help")
+    assert result.returncode == 0 and "usage: tmt" in result.stdout
+
+
+def test_bad_source_is_one_line_and_non_zero(tmt_home):
+    result = tmt("ingest", "lmia", "--source", "/no/such/folder")
+    assert result.returncode == 1
+    assert result.stderr.strip() == \
+        "tmt: error: /no/such/folder: no such file or folder, and not an http(s) URL"
+
+
+def test_folder_with_a_bad_file_loads_the_good_one_and_exits_non_zero(
+        tmt_home, tmp_path, shared_lmia, prefect_api):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / GOOD_CSV).write_bytes((shared_lmia / GOOD_CSV).read_bytes())
+    name = "2020q4_text_positions_positive_en.csv"
+    (folder / name).write_bytes(make_bad_files(shared_lmia)[name][0])
+
+    result = tmt("ingest", "lmia", "--source", str(folder), env=prefect_api)
+
+    assert result.returncode == 1
+    # stderr is the one line a person must read; the run log (stdout) says what loaded
+    assert result.stderr.strip().splitlines() == [
+        (f"tmt: error: 1 of 2 LMIA file(s) not loaded: quarantined {name} "
+         "row 3: approved positions 'eight' is not a whole number")]
+    assert f"loaded      {GOOD_CSV}: 2017Q3 en stream_noc, 4538 rows" in result.stdout
+    assert (tmt_home / "quarantine" / "lmia").is_dir()
+    reports = list((tmt_home / "reports" / "lmia").glob("ingest-*.json"))
+    assert len(reports) == 1 and '"status": "loaded"' in reports[0].read_text()
+
+
+def test_sql_is_read_only_and_reports_errors_on_one_line(tmt_home):
+    import duckdb
+
+    serving = tmt_home / "warehouse" / "tmt.duckdb"
+    serving.parent.mkdir(parents=True)
+    with duckdb.connect(str(serving)) as con:
+        con.execute("create schema marts; create table marts.t as select 42 as answer")
+    ok = tmt("sql", "select answer from marts.t")
+    assert ok.returncode == 0 and "42" in ok.stdout and "(1 row)" in ok.stdout
+    refused = tmt("sql", "delete from marts.t")
+    assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1
+    assert "read-only" in refused.stderr
+    with duckdb.connect(str(serving), read_only=True) as con:
+        assert con.execute("select count(*) from marts.t").fetchone()[0] == 1

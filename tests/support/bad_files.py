@@ -1,0 +1,30 @@
+"""Bad LMIA files made from real ones, one per way a file goes wrong in the wild."""
+from __future__ import annotations
+
+from pathlib import Path
+
+GOOD_CSV = "orig_2017q3_positive_en.csv"
+GOOD_XLSX = "orig_2021q4_positive_en.xlsx"
+
+
+def make_bad_files(shared_lmia: Path) -> dict[str, tuple[bytes, str]]:
+    """name -> (bytes, words the one-line reason must contain)."""
+    csv_bytes = (shared_lmia / GOOD_CSV).read_bytes()
+    xlsx_bytes = (shared_lmia / GOOD_XLSX).read_bytes()
+    cut = csv_bytes.index(b"\n", len(csv_bytes) // 2) + 20  # in the middle of a data row
+    return {
+        "2019q1_empty_positive_en.csv": (b"", "empty file"),
+        "2019q2_truncated_positive_en.csv": (csv_bytes[:cut], "truncated"),
+        "2019q3_error_page_positive_en.csv": (
+            (b"<!DOCTYPE html>\n<html><head><title>503</title></head><body>Service "
+             b"Unavailable</body></html>\n"), "HTML page"),
+        "2019q4_corrupt_positive_en.xlsx": (xlsx_bytes[: len(xlsx_bytes) // 2], "corrupt"),
+        "2020q1_encrypted_positive_en.xlsx": (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096), "encrypted"),
+        "2020q3_unknown_layout_positive_en.csv": (
+            csv_bytes.replace(b"Province/Territory,Stream,", b"Province/Territory,Wage Level,", 1),
+            "'Wage Level'"),
+        "2020q4_text_positions_positive_en.csv": (
+            csv_bytes.replace(b"2264-Construction inspectors,8", b"2264-Construction inspectors,eight", 1),
+            "row 3: approved positions 'eight' is not a whole number"),
+    }
