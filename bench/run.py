@@ -1,0 +1,28 @@
+"""`make bench`: run every benchmark, print the figures, save them under bench/results/."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bench import ingest_lmia
+
+BENCHMARKS = {"ingest_lmia": ingest_lmia.run}
+
+
+def main(names: list[str]) -> int:
+    results_dir = Path(__file__).resolve().parent / "results"
+    results_dir.mkdir(exist_ok=True)
+    for name, run in BENCHMARKS.items():
+        if names and name not in names:
+            continue
+        figures = run()
+        (results_dir / f"{name}.json").write_text(json.dumps(figures, indent=1))
+        print(f"== {name}")
+        for key, value in figures.items():
+            print(f"  {key:<28} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
