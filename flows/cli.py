@@ -39,6 +39,13 @@ def _cmd_ingest_lmia(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from flows.build_warehouse import build_warehouse
+
+    print(f"published {build_warehouse()}")
+    return 0
+
+
 def _cmd_sql(args: argparse.Namespace) -> int:
     from flows.sql import run_query
 
@@ -72,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="a CKAN dataset or portal URL, a file URL, a folder or one file "
                            "(default: $TMT_LMIA_SOURCE, else the bundled sample)")
     lmia.set_defaults(handler=_cmd_ingest_lmia)
+
+    build = commands.add_parser(
+        "build", help="dbt build, then publish the serving database",
+        description="Run dbt build (seeds, models, tests) on the working database and, when "
+                    "everything passes, publish the marts to $TMT_HOME/warehouse/tmt.duckdb.")
+    build.set_defaults(handler=_cmd_build)
 
     sql = commands.add_parser("sql", help="read-only query of the serving database",
                               description="Run one read-only SQL query on "

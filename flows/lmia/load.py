@@ -61,7 +61,7 @@ def status_of(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
 def load(con: duckdb.DuckDBPyConnection, archived: ArchivedFile, parsed: ParsedFile,
          language: str) -> None:
     period = parsed.period
-    frame = pd.DataFrame({column: parsed.columns[column] for column in COLUMNS})
+    frame = pd.DataFrame.from_records(parsed.records, columns=COLUMNS)
     con.execute("begin transaction")
     try:
         con.register("incoming_rows", frame)

@@ -22,9 +22,6 @@ from .read import is_incomplete, read_sheets
 from .text import clean_cell, extract_postal_code, fold
 
 HEADER_SEARCH_ROWS = 50
-# Higher levels first: a blank cell repeats the row above only while every level above it
-# is blank too (a new employer never inherits the previous employer's address).
-CARRY_ORDER = ("province", "program_stream", "employer_name", "address")
 _OCCUPATION = re.compile(r"^\s*(\d{4,5})\s*[-–—:]?\s*(.*)$")
 _FOOTER = re.compile(r"^(notes?|remarques?)\s*:?\s*$")
 _NUMBER = re.compile(r"\d+(?:\.0+)?")
@@ -45,14 +42,21 @@ class ParsedFile:
     noc_version: str | None = None
     period: periods.Period | None = None
     title: str | None = None
-    columns: dict[str, list] = field(default_factory=lambda: {c: [] for c in COLUMNS})
+    records: list[tuple] = field(default_factory=list)  # one tuple per row, in COLUMNS order
     skipped: Counter = field(default_factory=Counter)
     positions_by_province: Counter = field(default_factory=Counter)
     declared_totals: list[int] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
-        return len(self.columns["source_row"])
+        return len(self.records)
+
+    @property
+    def columns(self) -> dict[str, list]:
+        """Column-wise view (for DuckDB and tests)."""
+        if not self.records:
+            return {column: [] for column in COLUMNS}
+        return dict(zip(COLUMNS, map(list, zip(*self.records))))
 
     @property
     def approved_positions(self) -> int:
@@ -60,6 +64,8 @@ class ParsedFile:
 
 
 def whole_number(cell: object, what: str, where: str) -> int:
+    if cell.__class__ is str and cell.isdigit():
+        return int(cell)
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         if float(cell).is_integer():
             return int(cell)
@@ -93,66 +99,117 @@ def parse_file(path: Path, name: str, names: list[str] | None = None) -> ParsedF
 
 
 def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) -> Header | None:
-    header: Header | None = None
-    section_province: str | None = None
-    previous: dict[str, str] = {}
+    header, section_province, start = _find_header(parsed, rows, where)
+    if header is None:
+        return None
+    _adopt_header(parsed, header, where)
+    # Positions of each column, looked up once: this loop runs for every row of every file.
+    columns = header.columns
+    at_positions, at_employer = columns["approved_positions"], columns["employer_name"]
+    at_province, at_address = columns.get("province"), columns.get("address")
+    at_occupation, at_status = columns.get("occupation"), columns.get("incorporate_status")
+    at_stream, at_lmias = columns.get("program_stream"), columns.get("approved_lmias")
+    width = max(columns.values()) + 1
+    levels = [i for i in (at_province, at_stream, at_employer, at_address) if i is not None]
+    previous = [""] * len(levels)
+    records, by_province, skipped = parsed.records, parsed.positions_by_province, parsed.skipped
     running = 0
-    for number, raw in enumerate(rows, start=1):
+    for index in range(start, len(rows)):
+        raw, number = rows[index], index + 1
+        cells = [" ".join(c.split()) if c.__class__ is str else clean_cell(c) for c in raw]
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        positions_cell = cells[at_positions]
+        at = None
+        if not _NUMBER.fullmatch(positions_cell):
+            # Not a data row, or a bad one: blank, notes, repeated header, province section.
+            filled = [cell for cell in cells if cell]
+            if not filled:
+                skipped["blank line"] += 1
+                continue
+            label = fold(filled[0])
+            if _FOOTER.match(label) or (len(filled) == 1 and label.startswith(("1. ", "notes"))):
+                skipped["footnotes"] += len(rows) - index
+                break
+            if looks_like_header(cells):
+                skipped["repeated header"] += 1
+                continue
+            if len(filled) == 1 and cells[0] and province_code(filled[0]):
+                section_province, previous, running = filled[0], [""] * len(levels), 0
+                skipped["province section"] += 1
+                continue
+            at = f"{where} row {number}"
+            if is_incomplete(raw):
+                raise ValueError(f"{at}: the file ends in the middle of this row (truncated download?)")
+            if not positions_cell:
+                raise ValueError(f"{at}: approved positions is empty")
+            whole_number(positions_cell, "approved positions", at)  # raises: not a whole number
+        if is_incomplete(raw):
+            raise ValueError(f"{where} row {number}: the file ends in the middle of this row "
+                             f"(truncated download?)")
+        positions = int(positions_cell) if positions_cell.isdigit() else int(float(positions_cell))
+        first = next(cell for cell in cells if cell)
+        if first[:5].lower() in ("total", "grand") and _TOTAL.match(fold(first)) \
+                and not (at_occupation is not None and cells[at_occupation]) \
+                and not (at_address is not None and cells[at_address]):
+            if positions not in (running, parsed.approved_positions):
+                raise ValueError(f"{where} row {number}: the file's total {positions} does not "
+                                 f"match the {running} positions of the rows above it")
+            parsed.declared_totals.append(positions)
+            skipped["total row"] += 1
+            running = 0
+            continue
+        # "Same as above": a blank level repeats the row above while every level above it
+        # is blank too; the first filled level and everything below it are this row's own.
+        for depth, column in enumerate(levels):
+            if cells[column]:
+                previous[depth:] = [cells[other] for other in levels[depth:]]
+                break
+            cells[column] = previous[depth]
+        employer = cells[at_employer]
+        if not employer:
+            raise ValueError(f"{where} row {number}: employer name is empty")
+        if at_province is None:
+            if section_province is None:
+                raise ValueError(f"{where} row {number}: a data row before any province section row")
+            province = section_province
+        else:
+            province = cells[at_province]
+        lmias_cell = cells[at_lmias] if at_lmias is not None else ""
+        lmias = whole_number(lmias_cell, "approved LMIAs", f"{where} row {number}") \
+            if lmias_cell else None
+        code = province_code(province)
+        address = cells[at_address] if at_address is not None else ""
+        occupation = split_occupation(cells[at_occupation]) if at_occupation is not None \
+            else (None, None, None)
+        records.append((
+            sheet, number, province, code, (cells[at_stream] or None) if at_stream is not None
+            else None, employer, address or None,
+            extract_postal_code(address) if address and code != "XX" else None,
+            *occupation, (cells[at_status] or None) if at_status is not None else None,
+            lmias, positions))
+        by_province[code or province] += positions
+        running += positions
+    return header
+
+
+def _find_header(parsed: ParsedFile, rows: list, where: str):
+    """(header, province section seen before it, index of the first row after it)."""
+    section_province = None
+    for index, raw in enumerate(rows[: HEADER_SEARCH_ROWS]):
         cells = [clean_cell(cell) for cell in raw]
         filled = [cell for cell in cells if cell]
         if not filled:
             parsed.skipped["blank line"] += 1
-            continue
-        if header is None:
-            if looks_like_header(cells):
-                header = recognize(cells, f"{where} row {number}")
-                _adopt_header(parsed, header, where)
-            elif len(filled) == 1 and province_code(filled[0]):
-                section_province = filled[0]
-                parsed.skipped["province section"] += 1
-            elif number > HEADER_SEARCH_ROWS:
-                return None
-            else:
-                parsed.title = parsed.title or filled[0]
-                parsed.skipped["title"] += 1
-            continue
-        at = f"{where} row {number}"
-        if is_incomplete(raw):
-            raise ValueError(f"{at}: the file ends in the middle of this row (truncated download?)")
-        values = {column: cells[index] if index < len(cells) else ""
-                  for column, index in header.columns.items()}
-        # Fast path: a row whose positions cell is a number is data (or a total); only the
-        # other rows need the slower checks for footnotes, repeated headers and sections.
-        if not _NUMBER.fullmatch(values["approved_positions"]):
-            label = fold(filled[0])
-            if _FOOTER.match(label) or (len(filled) == 1 and label.startswith(("1. ", "notes"))):
-                parsed.skipped["footnotes"] += len(rows) - number + 1
-                break
-            if looks_like_header(cells):
-                parsed.skipped["repeated header"] += 1
-                continue
-            if len(filled) == 1 and cells[0] and province_code(filled[0]):
-                section_province, previous, running = filled[0], {}, 0
-                parsed.skipped["province section"] += 1
-                continue
-        elif filled[0][:5].lower() in ("total", "grand") and _TOTAL.match(fold(filled[0])) \
-                and not values.get("occupation") and not values.get("address"):
-            declared = whole_number(values["approved_positions"], "total", at)
-            if declared not in (running, parsed.approved_positions):
-                raise ValueError(f"{at}: the file's total {declared} does not match the "
-                                 f"{running} positions of the rows above it")
-            parsed.declared_totals.append(declared)
-            parsed.skipped["total row"] += 1
-            running = 0
-            continue
-        if "province" not in header.columns:
-            if section_province is None:
-                raise ValueError(f"{at}: a data row before any province section row")
-            values["province"] = section_province
-        _carry_forward(values, previous)
-        positions = _record(parsed, sheet, number, values, at)
-        running += positions
-    return header
+        elif looks_like_header(cells):
+            return recognize(cells, f"{where} row {index + 1}"), section_province, index + 1
+        elif len(filled) == 1 and province_code(filled[0]):
+            section_province = filled[0]
+            parsed.skipped["province section"] += 1
+        else:
+            parsed.title = parsed.title or filled[0]
+            parsed.skipped["title"] += 1
+    return None, None, 0
 
 
 def _adopt_header(parsed: ParsedFile, header: Header, where: str) -> None:
@@ -161,46 +218,6 @@ def _adopt_header(parsed: ParsedFile, header: Header, where: str) -> None:
                          f"({parsed.layout} and {header.layout})")
     parsed.layout, parsed.language = header.layout, header.language
     parsed.noc_version = parsed.noc_version or header.noc_version_hint
-
-
-def _carry_forward(values: dict[str, str], previous: dict[str, str]) -> None:
-    levels = [column for column in CARRY_ORDER if column in values]
-    for column in levels:
-        if values[column]:
-            break
-        values[column] = previous.get(column, "")
-    previous.update({column: values[column] for column in levels})
-
-
-def _record(parsed: ParsedFile, sheet: str | None, number: int, values: dict, at: str) -> int:
-    if not values["approved_positions"]:
-        raise ValueError(f"{at}: approved positions is empty")
-    positions = whole_number(values["approved_positions"], "approved positions", at)
-    lmias = values.get("approved_lmias")
-    lmias = whole_number(lmias, "approved LMIAs", at) if lmias else None
-    if not values["employer_name"]:
-        raise ValueError(f"{at}: employer name is empty")
-    province = values["province"]
-    code = province_code(province)
-    address = values["address"]
-    occupation_code, occupation_title, noc_version = split_occupation(values.get("occupation", ""))
-    row = parsed.columns
-    row["sheet"].append(sheet)
-    row["source_row"].append(number)
-    row["province"].append(province)
-    row["province_code"].append(code)
-    row["program_stream"].append(values.get("program_stream") or None)
-    row["employer_name"].append(values["employer_name"])
-    row["address"].append(address or None)
-    row["postal_code"].append(extract_postal_code(address) if address and code != "XX" else None)
-    row["occupation_code"].append(occupation_code)
-    row["occupation_title"].append(occupation_title)
-    row["noc_version"].append(noc_version)
-    row["incorporate_status"].append(values.get("incorporate_status") or None)
-    row["approved_lmias"].append(lmias)
-    row["approved_positions"].append(positions)
-    parsed.positions_by_province[code or province] += positions
-    return positions
 
 
 @lru_cache(maxsize=16384)
@@ -216,7 +233,8 @@ def split_occupation(cell: str) -> tuple[str | None, str | None, str | None]:
 
 
 def _check_noc_versions(parsed: ParsedFile) -> None:
-    versions = {version for version in parsed.columns["noc_version"] if version}
+    index = COLUMNS.index("noc_version")
+    versions = {record[index] for record in parsed.records if record[index]}
     if len(versions) > 1:
         raise ValueError("occupation codes of two NOC versions (4 and 5 digits) in one file")
     found = versions.pop() if versions else None

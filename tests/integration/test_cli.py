@@ -23,7 +23,7 @@ def prefect_api(prefect_engine):
     return {"PREFECT_API_URL": PREFECT_API_URL.value()}
 
 
-@pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "lmia"], ["run"], ["sql"]])
+@pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "lmia"], ["run"], ["build"], ["sql"]])
 def test_every_command_has_help(command):
     result = tmt(*command, "--help")
     assert result.returncode == 0 and "usage: tmt" in result.stdout
