@@ -25,7 +25,10 @@ def run_dbt(settings: Settings, command: str, *extra: str) -> list[str]:
     os.environ["TMT_DUCKDB_PATH"] = str(settings.work_db)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     settings.work_db.parent.mkdir(parents=True, exist_ok=True)
-    result = dbtRunner().invoke(dbt_args(settings, command, *extra))
+    try:
+        result = dbtRunner().invoke(dbt_args(settings, command, *extra))
+    finally:
+        _release_duckdb()
     nodes = list(getattr(result.result, "results", None) or [])
     failed = [f"{r.node.name} ({r.status}: {' '.join(str(r.message or '').split())[:160]})"
               for r in nodes if str(r.status) in ("error", "fail", "runtime error")]
@@ -33,6 +36,17 @@ def run_dbt(settings: Settings, command: str, *extra: str) -> list[str]:
         reason = "; ".join(failed) if failed else _one_line(result.exception)
         raise TmtError(f"dbt {command} failed: {reason}")
     return [f"{r.node.name}: {r.status}" for r in nodes]
+
+
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps its DuckDB handle open after an in-process invoke (dbt-duckdb#616):
+    until released, the WAL is not checkpointed and no other open of the file succeeds."""
+    import gc
+
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    DuckDBConnectionManager.close_all_connections()
+    gc.collect()
 
 
 def _one_line(exc: BaseException | None) -> str:

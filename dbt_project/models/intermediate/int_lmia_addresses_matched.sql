@@ -1,0 +1,194 @@
+-- Municipalities each Quebec address may be in: one row per address, key (1 city as
+-- written, 2 remark in brackets, 3 previous segment joined to the city, 4 previous segment)
+-- and municipality, with a tier saying what the match is worth (1 is best):
+--   1 exact name or alias, and the municipality uses the address's FSA
+--   2 exact, in the FSA's region
+--   3 approximate, among municipalities using the FSA: an official name containing or
+--     contained in the one written (`Sherrington` for Saint-Patrice-de-Sherrington), or a
+--     near spelling of any name (`Sant-Rémi`)
+--   4 exact, elsewhere; only for the city as written, and never for `Québec`
+--     (`Saint-Bruno, QC J3V` is Saint-Bruno-de-Montarville, tier 3, not Saint-Bruno)
+--   5 approximate, among municipalities within about 20 km of the FSA centroid
+-- Approximate matches are only sought next to the address, so a short or misspelt name
+-- cannot land across the province.
+with
+
+addresses as (
+    select * from {{ ref('int_lmia_addresses_parsed') }}
+),
+
+place_names as (
+    select * from {{ ref('int_place_names_normalized') }}
+),
+
+fsa_municipalities as (
+    select * from {{ ref('int_quebec_fsa_municipalities') }}
+),
+
+municipalities as (
+    select * from {{ ref('int_municipalities_located') }}
+),
+
+fsas as (
+    select * from {{ ref('int_quebec_fsas_resolved') }}
+),
+
+fsa_prefix_regions as (
+    select * from {{ ref('int_quebec_fsa_prefixes_resolved') }}
+),
+
+address_keys as (
+    select address_key, fsa, city_key as name_key, 1 as key_rank from addresses
+    union all
+    select address_key, fsa, bracket_key, 2 from addresses
+    union all
+    select address_key, fsa, joined_key, 3 from addresses
+    union all
+    select address_key, fsa, previous_segment_key, 4 from addresses
+),
+
+nearby_municipalities as (
+    select fsas.fsa, municipalities.municipality_code
+    from fsas
+    inner join municipalities
+        on {{ squared_distance('fsas', 'municipalities') }} < 0.04
+),
+
+neighbourhoods as (
+    select fsa, municipality_code from fsa_municipalities
+    union
+    select fsa, municipality_code from nearby_municipalities
+),
+
+exact_matches as (
+    select
+        address_keys.address_key,
+        address_keys.key_rank,
+        address_keys.name_key,
+        place_names.municipality_code,
+        'city_' || place_names.match_kind as match_method,
+        1.0 as similarity
+    from address_keys
+    inner join place_names
+        on address_keys.name_key = place_names.name_key
+),
+
+neighbour_names as (
+    select
+        address_keys.address_key,
+        address_keys.key_rank,
+        address_keys.name_key,
+        place_names.municipality_code,
+        place_names.match_kind,
+        -- Saint and Sainte are often swapped (`St-Clotilde`): compare them as one word.
+        regexp_replace(address_keys.name_key, '\bsainte\b', 'saint', 'g') as written_key,
+        regexp_replace(place_names.name_key, '\bsainte\b', 'saint', 'g') as municipality_key
+    from address_keys
+    inner join neighbourhoods
+        on address_keys.fsa = neighbourhoods.fsa
+    inner join place_names
+        on neighbourhoods.municipality_code = place_names.municipality_code
+    where address_keys.key_rank in (1, 2, 3)
+),
+
+-- The shared `saint ` says nothing: `St-Narcisse` must not resemble Sainte-Françoise.
+cores as (
+    select
+        *,
+        case when regexp_matches(written_key, '^saints? ') and regexp_matches(municipality_key, '^saints? ')
+            then regexp_replace(written_key, '^saints? ', '') else written_key end as written_core,
+        case when regexp_matches(written_key, '^saints? ') and regexp_matches(municipality_key, '^saints? ')
+            then regexp_replace(municipality_key, '^saints? ', '') else municipality_key end
+            as municipality_core
+    from neighbour_names
+    -- Short keys (`mtl`, a bare `saint`) are too easy to resemble.
+    where least(length(written_key), length(municipality_key)) >= 5
+),
+
+compared as (
+    select
+        address_key,
+        key_rank,
+        name_key,
+        municipality_code,
+        -- Jaro-Winkler forgives a changed ending, Levenshtein a missing letter inside.
+        greatest(
+            jaro_winkler_similarity(written_core, municipality_core),
+            1 - levenshtein(written_core, municipality_core)
+                / greatest(length(written_core), length(municipality_core))
+        ) as similarity,
+        -- Containment of whole words, of official names only: an alias such as
+        -- `Le Plateau-Mont-Royal` must not swallow `Mont-Royal`.
+        match_kind = 'name'
+        and (
+            contains(' ' || written_key || ' ', ' ' || municipality_key || ' ')
+            or contains(' ' || municipality_key || ' ', ' ' || written_key || ' ')
+        ) as is_contained
+    from cores
+),
+
+approximate_matches as (
+    select
+        address_key,
+        key_rank,
+        name_key,
+        municipality_code,
+        case when is_contained then 'city_contained' else 'city_similar' end as match_method,
+        -- Containment is stronger evidence than resemblance, unless a name is much closer.
+        similarity + case when is_contained then 0.05 else 0 end as similarity
+    from compared
+    where is_contained or similarity >= 0.9
+),
+
+all_matches as (
+    select * from exact_matches
+    union all
+    select * from approximate_matches
+),
+
+scored as (
+    select
+        all_matches.*,
+        fsa_municipalities.fsa is not null as uses_fsa,
+        coalesce(fsa_municipalities.is_town_hall_fsa, false) as is_town_hall_fsa,
+        -- A rural postal code names a post office, and often the town hall's.
+        coalesce(upper(addresses.postal_code) = municipalities.postal_code, false)
+            as is_town_hall_postal_code,
+        municipalities.municipality_name,
+        {{ squared_distance('municipalities', 'fsas') }} as squared_distance,
+        case
+            when all_matches.match_method in ('city_name', 'city_alias')
+                then case
+                    when fsa_municipalities.fsa is not null then 1
+                    when municipalities.region_code
+                        = coalesce(fsas.region_code, fsa_prefix_regions.region_code) then 2
+                    else 4
+                end
+            when fsa_municipalities.fsa is not null then 3
+            else 5
+        end as tier
+    from all_matches
+    inner join addresses
+        on all_matches.address_key = addresses.address_key
+    inner join municipalities
+        on all_matches.municipality_code = municipalities.municipality_code
+    left join fsa_municipalities
+        on addresses.fsa = fsa_municipalities.fsa
+        and all_matches.municipality_code = fsa_municipalities.municipality_code
+    left join fsas
+        on addresses.fsa = fsas.fsa
+    left join fsa_prefix_regions
+        on left(addresses.fsa, 2) = fsa_prefix_regions.fsa_prefix
+),
+
+best_per_municipality as (
+    select * from scored
+    -- `Québec, QC G0M 1M0` names the province more often than the city.
+    where tier <> 4 or (key_rank = 1 and name_key <> 'quebec')
+    qualify row_number() over (
+        partition by address_key, key_rank, municipality_code
+        order by tier, similarity desc
+    ) = 1
+)
+
+select * from best_per_municipality

@@ -1,0 +1,52 @@
+-- One row per source row of the counted LMIA files, all provinces; Quebec rows placed in a
+-- municipality, MRC and region. Approved positions are positions, not workers.
+with
+
+classified_rows as (
+    select * from {{ ref('int_lmia_rows_classified') }}
+),
+
+positions as (
+    select
+        {{ surrogate_key(['file_sha256', 'sheet', 'source_row']) }} as lmia_position_id,
+        file_sha256,
+        sheet,
+        source_row,
+        period_year,
+        period_quarter,
+        period_kind,
+        period_start,
+        language,
+        province,
+        province_code,
+        program_stream,
+        employer_name,
+        address,
+        postal_code,
+        municipality_code,
+        municipality_name,
+        mrc_code,
+        mrc_name,
+        region_code,
+        region_name,
+        latitude,
+        longitude,
+        geo_precision,
+        geo_method,
+        noc_version,
+        noc_code,
+        noc_title_fr,
+        noc_title_en,
+        skill_level,
+        teer,
+        broad_category,
+        broad_category_label_fr,
+        broad_category_label_en,
+        incorporate_status,
+        approved_lmias,
+        approved_positions,
+        source_file
+    from classified_rows
+)
+
+select * from positions

@@ -1,0 +1,10 @@
+{#- Fails when a combination of columns repeats. Nulls count as equal values, so a null
+    dimension (an unplaced row's region) is still checked. -#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+select
+    {{ combination_of_columns | join(', ') }},
+    count(*) as occurrences
+from {{ model }}
+group by {{ combination_of_columns | join(', ') }}
+having count(*) > 1
+{% endtest %}

@@ -1,0 +1,88 @@
+"""`build_warehouse`: real dbt build on a real DuckDB file, then an atomic publication."""
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+import pytest
+
+from flows.build_warehouse import build_warehouse
+from flows.errors import TmtError
+from flows.lmia import ingest
+from flows.lmia.sources import Candidate
+from flows.settings import bundled_lmia_sample, get_settings
+
+# The contract in SPEC.md: what analysts, dashboards and checks query.
+FCT_COLUMNS = [
+    "period_year", "period_quarter", "period_start", "province", "program_stream",
+    "employer_name", "address", "postal_code", "municipality_code", "municipality_name",
+    "mrc_code", "mrc_name", "region_code", "region_name", "latitude", "longitude",
+    "geo_precision", "noc_version", "noc_code", "noc_title_fr", "noc_title_en", "skill_level",
+    "teer", "broad_category", "approved_lmias", "approved_positions", "source_file",
+]
+MARTS = {"fct_lmia_positions", "tmw_by_territory", "tmw_map_points"}
+
+
+def load_sample(settings, names=None):
+    for path in sorted(bundled_lmia_sample().iterdir()):
+        if path.suffix in (".csv", ".xlsx") and (names is None or path.name in names):
+            report = ingest.load_archived(
+                ingest.fetch(Candidate(str(path), path.name, False), settings), settings)
+            assert report.status == "loaded"
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, prefect_engine):
+    """The bundled sample ingested and built once for this module's tests."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMT_HOME", str(home))
+        settings = get_settings()
+        load_sample(settings)
+        build_warehouse()
+        yield settings
+
+
+def test_marts_follow_the_contract_and_reconcile_with_raw(built):
+    with duckdb.connect(str(built.serving_db), read_only=True) as con:
+        tables = {name for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()}
+        assert MARTS <= tables
+        columns = [name for (name,) in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'marts' "
+            "and table_name = 'fct_lmia_positions' order by ordinal_position").fetchall()]
+        assert set(FCT_COLUMNS) <= set(columns)
+        mart_positions = con.execute(
+            "select sum(approved_positions) from marts.fct_lmia_positions").fetchone()[0]
+        quebec = con.execute(
+            """select sum(approved_positions) filter (where geo_precision in
+                      ('postal_code', 'municipality')) / sum(approved_positions)
+               from marts.fct_lmia_positions where province_code = 'QC'""").fetchone()[0]
+        assert "raw" not in {s for (s,) in con.execute(
+            "select schema_name from information_schema.schemata").fetchall()}
+    with duckdb.connect(str(built.work_db), read_only=True) as con:
+        raw_positions = con.execute("select sum(approved_positions) from raw.lmia_rows").fetchone()[0]
+    assert mart_positions == raw_positions == 12731 + 26302 + 40959 + 51328
+    assert quebec >= 0.99
+
+
+def test_failed_build_keeps_the_last_good_serving_database(built, monkeypatch):
+    monkeypatch.setenv("TMT_HOME", str(built.home))
+    before = sha256(built.serving_db)
+    with duckdb.connect(str(built.work_db)) as con:  # a duplicated source row: a key test fails
+        con.execute("insert into raw.lmia_rows select * from raw.lmia_rows limit 1")
+    try:
+        with pytest.raises(TmtError, match="dbt build failed"):
+            build_warehouse()
+        assert sha256(built.serving_db) == before
+    finally:
+        with duckdb.connect(str(built.work_db)) as con:
+            con.execute("""delete from raw.lmia_rows where rowid in (
+                select rowid from (select rowid, row_number() over (
+                    partition by file_sha256, sheet, source_row order by rowid) as copy
+                    from raw.lmia_rows) where copy > 1)""")
