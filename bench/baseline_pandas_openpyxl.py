@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-HEADER = re.compile(r"(postes\s*approuv|approved\s*positions|positions\s*approved)", re.I)
+HEADER = re.compile(r"(postes\s*approuv|approved\s*positions|positions\s*approved)", re.IGNORECASE)
 
 
 def read_grid(path: Path) -> pd.DataFrame:

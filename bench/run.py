@@ -5,9 +5,9 @@ import json
 import sys
 from pathlib import Path
 
-from bench import ingest_lmia
+from bench import geolocation, ingest_lmia
 
-BENCHMARKS = {"ingest_lmia": ingest_lmia.run}
+BENCHMARKS = {"ingest_lmia": ingest_lmia.run, "geolocation": geolocation.run}
 
 
 def main(names: list[str]) -> int:

@@ -30,9 +30,10 @@ def fetch_file(candidate: Candidate):
     return ingest.fetch(candidate, get_settings())
 
 
-@task(cache_policy=NO_CACHE, task_run_name="load-{archived.original_name}")
-def load_file(archived) -> ingest.FileReport:
-    return ingest.load_archived(archived, get_settings())
+@task(cache_policy=NO_CACHE)
+def load_files(batch: list) -> list[ingest.FileReport]:
+    """Parse and load the archived files: one transaction and one report per file."""
+    return ingest.load_batch(batch, get_settings())
 
 
 @task(cache_policy=NO_CACHE)
@@ -47,15 +48,15 @@ def write_load_report(reports: list[ingest.FileReport]) -> str:
 @flow(name="ingest_lmia", log_prints=True)
 def ingest_lmia(source: str | None = None) -> list[ingest.FileReport]:
     source = source or get_settings().lmia_source
-    reports: list[ingest.FileReport] = []
+    failed: list[ingest.FileReport] = []
+    fetched = []
     for candidate in discover_files(source):
         try:
-            archived = fetch_file(candidate)
+            fetched.append(fetch_file(candidate))
         except TmtError as exc:  # this file could not be fetched; the others still can
-            reports.append(ingest.FileReport(candidate.name, candidate.location, "failed",
-                                             reason=str(exc)))
-            continue
-        reports.append(load_file(archived))
+            failed.append(ingest.FileReport(candidate.name, candidate.location, "failed",
+                                            reason=str(exc)))
+    reports = (load_files(fetched) if fetched else []) + failed
     write_load_report(reports)
     ingest.raise_if_failed(reports)
     return reports

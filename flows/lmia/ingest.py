@@ -11,7 +11,7 @@ from ..errors import BadFileError, TmtError
 from ..settings import Settings
 from . import archive, load
 from .http import HttpPolicy, download
-from .parse import parse_file
+from .parse import parse_job
 from .sources import Candidate
 
 
@@ -108,34 +108,82 @@ def _mtime(candidate: Candidate) -> str | None:
 
 def load_archived(archived: archive.ArchivedFile, settings: Settings) -> FileReport:
     """Parse and load one archived file; quarantine it with its reason when it is bad."""
-    report = FileReport(name=archived.original_name, source=archived.source_url,
-                        status="unchanged", sha256=archived.sha256)
+    return load_batch([archived], settings)[0]
+
+
+def load_batch(batch: list[archive.ArchivedFile], settings: Settings) -> list[FileReport]:
+    """Parse the new files of a batch (in parallel) and load them through one connection.
+
+    Opening and checkpointing the DuckDB file once per file cost as much as parsing on the
+    shared vintages, and parsing is pure CPU: both are done once per batch instead. Each
+    file still gets its own transaction, reconciliation and report.
+    """
     con = load.connect(settings.work_db)
     try:
-        seen = load.status_of(con, archived.sha256)
-        if seen == "loaded":
-            return report
-        if seen:  # the same bytes were bad before: still bad, still needs a person
-            report.status, report.reason = "quarantined", seen.removeprefix("quarantined: ")
-            return report
-        try:
-            names = [n for n in (archived.resource_name, archived.source_url) if n]
-            parsed = parse_file(archived.path, archived.original_name, names)
-            language = parsed.language or archived.language_hint or "en"
-            load.load(con, archived, parsed, language)
-        except BadFileError as exc:
-            archive.quarantine(settings.quarantine_dir, archived, str(exc))
-            load.record_quarantine(con, archived, str(exc))
-            report.status, report.reason = "quarantined", str(exc)
-            return report
-        report.status = "loaded"
-        report.period, report.language, report.layout = str(parsed.period), language, parsed.layout
-        report.rows, report.approved_positions = parsed.row_count, parsed.approved_positions
-        report.positions_by_province = dict(sorted(parsed.positions_by_province.items()))
-        report.lines_skipped = dict(parsed.skipped)
-        return report
+        seen = {item.sha256: load.status_of(con, item.sha256) for item in batch}
+        todo = list({item.sha256: item for item in batch if seen[item.sha256] is None}.values())
+        outcomes = dict(zip((item.sha256 for item in todo), parse_all(todo)))
+        reports = []
+        for item in batch:
+            if item.sha256 in outcomes and seen.get(item.sha256) is None:
+                seen[item.sha256] = "loaded"
+                reports.append(_load_one(con, item, outcomes[item.sha256], settings))
+            else:
+                reports.append(_already_seen(item, seen[item.sha256]))
+        return reports
     finally:
         con.close()
+
+
+def _already_seen(item: archive.ArchivedFile, status: str | None) -> FileReport:
+    report = FileReport(name=item.original_name, source=item.source_url, status="unchanged",
+                        sha256=item.sha256)
+    if status and status.startswith("quarantined"):
+        # the same bytes were bad before: still bad, still needs a person
+        report.status, report.reason = "quarantined", status.removeprefix("quarantined: ")
+    return report
+
+
+def _load_one(con, item: archive.ArchivedFile, outcome, settings: Settings) -> FileReport:
+    report = FileReport(name=item.original_name, source=item.source_url, status="loaded",
+                        sha256=item.sha256)
+    parsed, error = outcome
+    try:
+        if error:
+            raise BadFileError(item.original_name, error)
+        language = parsed.language or item.language_hint or "en"
+        load.load(con, item, parsed, language)
+    except BadFileError as exc:
+        archive.quarantine(settings.quarantine_dir, item, str(exc))
+        load.record_quarantine(con, item, str(exc))
+        report.status, report.reason = "quarantined", str(exc)
+        return report
+    report.period, report.language, report.layout = str(parsed.period), language, parsed.layout
+    report.rows, report.approved_positions = parsed.row_count, parsed.approved_positions
+    report.positions_by_province = dict(sorted(parsed.positions_by_province.items()))
+    report.lines_skipped = dict(parsed.skipped)
+    return report
+
+
+# Below this many bytes to parse, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
+
+
+def parse_all(items: list[archive.ArchivedFile]) -> list[tuple]:
+    """(ParsedFile, None) or (None, one-line reason) per file, in order."""
+    jobs = [(item.path, item.original_name,
+             [n for n in (item.resource_name, item.source_url) if n]) for item in items]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or sum(item.bytes for item in items) < PARALLEL_MIN_BYTES:
+        return [parse_job(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forkserver, not fork: the flow runs inside Prefect's threads, and forking a process
+    # with threads can copy a held lock into the child.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(parse_job, jobs))
 
 
 def write_report(reports: list[FileReport], settings: Settings) -> Path:

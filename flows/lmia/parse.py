@@ -98,6 +98,16 @@ def parse_file(path: Path, name: str, names: list[str] | None = None) -> ParsedF
     return parsed
 
 
+def parse_job(job: tuple) -> tuple:
+    """(ParsedFile, None) or (None, reason) for (path, name, names): what a worker process
+    runs. It lives here, not in ingest.py, so a worker imports neither pandas nor DuckDB."""
+    path, name, names = job
+    try:
+        return parse_file(path, name, names), None
+    except BadFileError as exc:
+        return None, exc.reason
+
+
 def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) -> Header | None:
     header, section_province, start = _find_header(parsed, rows, where)
     if header is None:
