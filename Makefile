@@ -28,7 +28,7 @@ bench: venv                                ## benchmarks; figures printed and sa
 	$(BIN)/python -m bench.run
 
 lint: venv
-	$(BIN)/ruff check flows tests bench
+	$(BIN)/ruff check flows expectations tests bench
 
 lock:                                      ## re-resolve requirements.lock from pyproject.toml
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock

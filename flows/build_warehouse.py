@@ -1,12 +1,24 @@
-"""Prefect flow `build_warehouse`: dbt build on the working database, then publish."""
+"""Prefect flow `build_warehouse`: dbt build on the working database, the mart checkpoint,
+then publish. A failure at either gate queues an alert and leaves the serving file as it was."""
 from __future__ import annotations
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.directory.exports import write_exports
+from flows.directory.schema import ensure_schema
+from flows.errors import TmtError
+from flows.notify import messages, outbox
+from flows.quality.marts import check_marts as run_mart_checkpoint
 from flows.settings import get_settings
 from flows.warehouse.dbt import run_dbt
 from flows.warehouse.publish import publish
+
+
+@task(cache_policy=NO_CACHE)
+def prepare_directory_sources() -> None:
+    """The directory tables are dbt sources: create them empty if nothing was imported."""
+    ensure_schema(get_settings().work_db)
 
 
 @task(cache_policy=NO_CACHE)
@@ -16,16 +28,46 @@ def dbt_build() -> list[str]:
 
 
 @task(cache_policy=NO_CACHE)
+def check_marts() -> int:
+    """Great Expectations on the new marts; a critical failure fails the task (alert queued)."""
+    outcome = run_mart_checkpoint(get_settings())
+    for finding in outcome.warnings:
+        get_run_logger().warning("data check warning: %s", finding.line())
+    return len(outcome.warnings)
+
+
+@task(cache_policy=NO_CACHE)
+def queue_alert(message: outbox.Message) -> None:
+    outbox.enqueue(get_settings().outbox_db, [message])
+
+
+@task(cache_policy=NO_CACHE)
 def publish_serving_database() -> str:
-    path = publish(get_settings())
-    get_run_logger().info("published %s", path)
-    return str(path)
+    publication = publish(get_settings())
+    get_run_logger().info("%s", publication)
+    return str(publication)
+
+
+@task(cache_policy=NO_CACHE)
+def write_directory_exports() -> list[str]:
+    """HSDS package and printable directory under $TMT_HOME/exports (from the new build)."""
+    paths = [str(path) for path in write_exports(get_settings())]
+    get_run_logger().info("directory exports: %s", ", ".join(paths))
+    return paths
 
 
 @flow(name="build_warehouse")
 def build_warehouse() -> str:
-    dbt_build()
-    return publish_serving_database()
+    prepare_directory_sources()
+    try:
+        dbt_build()
+    except TmtError as exc:
+        queue_alert(messages.build_failed(str(exc)))
+        raise
+    check_marts()
+    published = publish_serving_database()
+    write_directory_exports()
+    return published
 
 
 if __name__ == "__main__":

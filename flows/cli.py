@@ -14,9 +14,13 @@ from flows.errors import TmtError
 
 def _cmd_run(args: argparse.Namespace) -> int:
     _check_source(args.lmia_source)
+    if args.directory_source:
+        from flows.directory.importer import check_source
+
+        check_source(args.directory_source)
     from flows.run_pipeline import run_pipeline
 
-    run_pipeline(lmia_source=args.lmia_source)
+    run_pipeline(lmia_source=args.lmia_source, directory_source=args.directory_source)
     return 0
 
 
@@ -39,10 +43,21 @@ def _cmd_ingest_lmia(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import_directory(args: argparse.Namespace) -> int:
+    from flows.directory.importer import check_source
+
+    if args.path:
+        check_source(args.path)
+    from flows.import_directory import import_directory
+
+    import_directory(args.path, updated_by=args.by)
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from flows.build_warehouse import build_warehouse
 
-    print(f"published {build_warehouse()}")
+    print(build_warehouse())
     return 0
 
 
@@ -50,6 +65,24 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     from flows.sql import run_query
 
     print(run_query(args.query, output=args.format))
+    return 0
+
+
+def _cmd_versions(args: argparse.Namespace) -> int:
+    from flows.settings import get_settings
+    from flows.warehouse.versions import listing
+
+    print(listing(get_settings()))
+    return 0
+
+
+def _cmd_rollback(args: argparse.Namespace) -> int:
+    from flows.settings import get_settings
+    from flows.warehouse.versions import rollback
+
+    before, now = rollback(get_settings(), args.to)
+    print(f"already serving {now}" if before == now
+          else f"serving {now} (was {before or 'an unversioned file'})")
     return 0
 
 
@@ -65,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Ingest, build and publish once. With no "
                               "configuration it runs on the bundled sample data.")
     run.add_argument("--lmia-source", help="LMIA source (default: $TMT_LMIA_SOURCE or the sample)")
+    run.add_argument("--directory-source", metavar="PATH",
+                     help="directory spreadsheet (default: $TMT_DIRECTORY_SOURCE or the "
+                          "fictional sample)")
     run.set_defaults(handler=_cmd_run)
 
     ingest = commands.add_parser("ingest", help="load a source into the raw archive",
@@ -80,10 +116,34 @@ def build_parser() -> argparse.ArgumentParser:
                            "(default: $TMT_LMIA_SOURCE, else the bundled sample)")
     lmia.set_defaults(handler=_cmd_ingest_lmia)
 
+    importing = commands.add_parser(
+        "import", help="importer un tableur / import a spreadsheet",
+        description="Importer un tableur tenu par l'équipe. / Import a spreadsheet kept by "
+                    "the maintainers.")
+    import_kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True)
+    directory = import_kinds.add_parser(
+        "directory", help="répertoire des ressources (CSV ou XLSX) / the directory",
+        description="Importer le répertoire des ressources en immigration (CSV ou XLSX, "
+                    "en-têtes français ou anglais : docs/directory-spreadsheet.md). Le fichier "
+                    "est archivé, les lignes valides importées, les changements notés au journal; "
+                    "les lignes rejetées sont mises en quarantaine et la commande finit en "
+                    "erreur. / Import the directory spreadsheet; good rows are imported, bad "
+                    "rows quarantined with their reason, and the command exits non-zero.")
+    directory.add_argument("path", nargs="?", metavar="PATH",
+                           help="fichier CSV ou XLSX (défaut : $TMT_DIRECTORY_SOURCE, sinon "
+                                "l'exemple fictif) / CSV or XLSX file")
+    directory.add_argument("--by", metavar="NAME",
+                           help="qui fait la mise à jour, pour le journal des changements "
+                                "(défaut : $TMT_UPDATED_BY ou l'utilisateur) / who, for the "
+                                "change log")
+    directory.set_defaults(handler=_cmd_import_directory)
+
     build = commands.add_parser(
-        "build", help="dbt build, then publish the serving database",
-        description="Run dbt build (seeds, models, tests) on the working database and, when "
-                    "everything passes, publish the marts to $TMT_HOME/warehouse/tmt.duckdb.")
+        "build", help="dbt build, data checks, then publish the serving database",
+        description="Run dbt build (seeds, models, tests) on the working database, then the "
+                    "mart data checks (Great Expectations) and, when everything passes, "
+                    "publish the marts to $TMT_HOME/warehouse/tmt.duckdb as a new version. "
+                    "A failure queues an alert and leaves the serving database as it was.")
     build.set_defaults(handler=_cmd_build)
 
     sql = commands.add_parser("sql", help="read-only query of the serving database",
@@ -92,7 +152,36 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("query", help='e.g. "select * from marts.tmw_by_territory limit 5"')
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.set_defaults(handler=_cmd_sql)
+
+    listed = commands.add_parser(
+        "versions", help="list the kept versions of the serving database",
+        description="List the published versions kept under $TMT_HOME/warehouse/versions "
+                    "(newest first; * marks the one served). TMT_KEEP_VERSIONS sets how many "
+                    "are kept besides the served one.")
+    listed.set_defaults(handler=_cmd_versions)
+
+    rollback = commands.add_parser(
+        "rollback", help="serve a previous version of the serving database",
+        description="Serve a kept version again, by an atomic rename: readers see the "
+                    "previous database or the restored one, never a mix. Without --to, the "
+                    "version published before the one served now.")
+    rollback.add_argument("--to", metavar="VERSION",
+                          help="a version from `tmt versions`, e.g. 20261121T104544Z")
+    rollback.set_defaults(handler=_cmd_rollback)
     return parser
+
+
+def _quiet_shutdown() -> None:
+    """After the one-line error, nothing else reaches stderr.
+
+    A failed run leaves its exception (and DuckDB objects in its frames) referenced by
+    Prefect's state until the interpreter exits, where DuckDB's bindings then print dozens
+    of "nanobind: leaked instance" lines. They are noise after the error a person must read.
+    """
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except TmtError as exc:
         print(f"tmt: error: {exc}", file=sys.stderr)
+        _quiet_shutdown()
         return 1
     except KeyboardInterrupt:
         print("tmt: interrupted", file=sys.stderr)

@@ -1,4 +1,7 @@
-"""Prefect flow `ingest_lmia`: discover, archive, parse and load the Positive LMIA lists.
+"""Prefect flow `ingest_lmia`: discover, archive, parse, load and check the Positive LMIA lists.
+
+A file that fails a critical raw data check is withdrawn and quarantined like one that does
+not parse (flows/quality/raw_lmia.py); every file not loaded is an alert in the outbox.
 
 Run it with `tmt ingest lmia [--source URL|FOLDER|FILE]`, `python -m flows.ingest_lmia`,
 or from a Prefect deployment.
@@ -13,6 +16,8 @@ from prefect.cache_policies import NO_CACHE
 from flows.errors import TmtError
 from flows.lmia import ingest
 from flows.lmia.sources import Candidate, discover
+from flows.notify import messages, outbox
+from flows.quality import raw_lmia
 from flows.settings import get_settings
 
 
@@ -36,6 +41,21 @@ def load_files(batch: list) -> list[ingest.FileReport]:
     return ingest.load_batch(batch, get_settings())
 
 
+@task(cache_policy=NO_CACHE, task_run_name="check-{report.name}")
+def check_raw_file(report: ingest.FileReport) -> ingest.FileReport:
+    """Raw checkpoint (Great Expectations), once per loaded file; critical: quarantined."""
+    checked = raw_lmia.check_loaded_file(get_settings(), report)
+    for finding in checked.checks:
+        get_run_logger().warning("data check %s: %s", finding["severity"], finding["line"])
+    return checked
+
+
+@task(cache_policy=NO_CACHE)
+def queue_messages(queued: list[outbox.Message]) -> int:
+    """Alerts and digest items into the outbox (sent later by `tmt notify`)."""
+    return len(outbox.enqueue(get_settings().outbox_db, queued))
+
+
 @task(cache_policy=NO_CACHE)
 def write_load_report(reports: list[ingest.FileReport]) -> str:
     path = ingest.write_report(reports, get_settings())
@@ -50,14 +70,21 @@ def ingest_lmia(source: str | None = None) -> list[ingest.FileReport]:
     source = source or get_settings().lmia_source
     failed: list[ingest.FileReport] = []
     fetched = []
-    for candidate in discover_files(source):
+    try:
+        candidates = discover_files(source)
+    except TmtError as exc:
+        queue_messages([messages.source_unreachable(source, str(exc))])
+        raise
+    for candidate in candidates:
         try:
             fetched.append(fetch_file(candidate))
         except TmtError as exc:  # this file could not be fetched; the others still can
             failed.append(ingest.FileReport(candidate.name, candidate.location, "failed",
                                             reason=str(exc)))
-    reports = (load_files(fetched) if fetched else []) + failed
+    loaded = load_files(fetched) if fetched else []
+    reports = [check_raw_file(report) for report in loaded] + failed
     write_load_report(reports)
+    queue_messages(messages.for_ingest(reports))
     ingest.raise_if_failed(reports)
     return reports
 

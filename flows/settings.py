@@ -26,6 +26,16 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -36,6 +46,10 @@ class Settings:
     http_timeout_s: int
     http_retries: int
     user_agent: str
+    directory_source: str
+    keep_versions: int  # published serving databases kept besides the one served
+    volume_band: float  # a file at 1/band or band times its previous period is flagged
+    stale_after_months: int  # latest period older than this: a warning in the digest
 
     # Layout of $TMT_HOME: every path the platform writes is derived here, nowhere else.
     @property
@@ -64,9 +78,37 @@ class Settings:
         """What analysts and Superset read (contract: $TMT_HOME/warehouse/tmt.duckdb)."""
         return self.warehouse_dir / "tmt.duckdb"
 
+    @property
+    def versions_dir(self) -> Path:
+        """Every published serving database, kept for `tmt rollback` (TMT_KEEP_VERSIONS)."""
+        return self.warehouse_dir / "versions"
+
+    @property
+    def outbox_db(self) -> Path:
+        """Notification outbox (SQLite): not in DuckDB, whose files have a single writer."""
+        return self.home / "state" / "outbox.sqlite"
+
+    @property
+    def raw_directory_dir(self) -> Path:
+        return self.home / "raw" / "directory"
+
+    @property
+    def directory_quarantine_dir(self) -> Path:
+        return self.home / "quarantine" / "directory"
+
+    @property
+    def exports_dir(self) -> Path:
+        """Files for people and other systems: HSDS export, printable directory."""
+        return self.home / "exports"
+
 
 def bundled_lmia_sample() -> Path:
     return Path(__file__).resolve().parent / "sample" / "lmia"
+
+
+def bundled_directory_sample() -> Path:
+    """A fictional directory (example domains, 555-01xx numbers) so a run works out of the box."""
+    return Path(__file__).resolve().parent / "sample" / "directory" / "repertoire-exemple.csv"
 
 
 def get_settings() -> Settings:
@@ -82,4 +124,9 @@ def get_settings() -> Settings:
         http_retries=_int("TMT_HTTP_RETRIES", 4),
         user_agent=os.environ.get("TMT_USER_AGENT")
         or "ObservatoireTMT/0.1 (+https://github.com/observatoire-tmt)",
+        directory_source=os.environ.get("TMT_DIRECTORY_SOURCE")
+        or str(bundled_directory_sample()),
+        keep_versions=_int("TMT_KEEP_VERSIONS", 5),
+        volume_band=_float("TMT_VOLUME_BAND", 2.0),
+        stale_after_months=_int("TMT_STALE_AFTER_MONTHS", 9),
     )

@@ -31,6 +31,7 @@ class FileReport:
     positions_by_province: dict = field(default_factory=dict)
     lines_skipped: dict = field(default_factory=dict)
     reason: str | None = None
+    checks: list = field(default_factory=list)  # failed data checks (expectations/), as dicts
 
 
 def http_policy(settings: Settings) -> HttpPolicy:

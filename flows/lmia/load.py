@@ -36,6 +36,9 @@ create table if not exists raw.lmia_quarantine (
     file_sha256 varchar primary key, source_url varchar, original_name varchar,
     reason varchar, quarantined_at timestamp
 );
+create table if not exists raw.lmia_checks (
+    file_sha256 varchar primary key, checked_at timestamp, warnings integer
+);
 """
 
 
@@ -120,3 +123,33 @@ def record_quarantine(con, archived: ArchivedFile, reason: str) -> None:
         """insert into raw.lmia_quarantine values (?, ?, ?, ?, current_timestamp)
            on conflict (file_sha256) do update set reason = excluded.reason""",
         [archived.sha256, archived.source_url, archived.original_name, reason])
+
+
+def record_check(con, sha256: str, warnings: int) -> None:
+    """The file passed the raw data checks (flows/quality/raw_lmia.py); dbt may count it."""
+    con.execute(
+        """insert into raw.lmia_checks values (?, current_timestamp, ?)
+           on conflict (file_sha256) do update set checked_at = excluded.checked_at,
+               warnings = excluded.warnings""", [sha256, warnings])
+
+
+def withdraw(con, archived: ArchivedFile, reason: str) -> None:
+    """Take a loaded file back out: it failed a critical data check.
+
+    Its rows leave the raw tables, the file it had superseded (if any) is current again,
+    and it is recorded as quarantined, so the same bytes are refused on the next run.
+    """
+    con.execute("begin transaction")
+    try:
+        period = con.execute("select period_year, period_quarter, language from raw.lmia_files "
+                             "where file_sha256 = ?", [archived.sha256]).fetchall()
+        con.execute("delete from raw.lmia_rows where file_sha256 = ?", [archived.sha256])
+        con.execute("delete from raw.lmia_files where file_sha256 = ?", [archived.sha256])
+        con.execute("delete from raw.lmia_checks where file_sha256 = ?", [archived.sha256])
+        if period:
+            _supersede(con, *period[0])
+        record_quarantine(con, archived, reason)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise

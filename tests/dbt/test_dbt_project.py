@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.directory.schema import ddl as directory_ddl
+
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 
 FILES = [
@@ -68,6 +70,8 @@ def build_raw_database(path: Path) -> None:
     }
     with duckdb.connect(str(path)) as con:
         con.execute(RAW_DDL)
+        # The directory's source tables, empty, as `tmt build` creates them before dbt.
+        con.execute(directory_ddl())
         for sha, name, year, quarter, language, noc_version, superseded_by in FILES:
             positions = [row[5] for row in ROWS if row[0] == sha]
             con.execute(

@@ -10,6 +10,8 @@ from flows.build_warehouse import build_warehouse
 from flows.errors import TmtError
 from flows.lmia import ingest
 from flows.lmia.sources import Candidate
+from flows.notify import outbox
+from flows.quality import raw_lmia
 from flows.settings import bundled_lmia_sample, get_settings
 
 # The contract in SPEC.md: what analysts, dashboards and checks query.
@@ -28,6 +30,8 @@ def load_sample(settings, names=None):
         if path.suffix in (".csv", ".xlsx") and (names is None or path.name in names):
             report = ingest.load_archived(
                 ingest.fetch(Candidate(str(path), path.name, False), settings), settings)
+            # The raw checkpoint, as the ingest flow runs it: the marts refuse unchecked files.
+            report = raw_lmia.check_loaded_file(settings, report)
             assert report.status == "loaded"
 
 
@@ -80,9 +84,23 @@ def test_failed_build_keeps_the_last_good_serving_database(built, monkeypatch):
         with pytest.raises(TmtError, match="dbt build failed"):
             build_warehouse()
         assert sha256(built.serving_db) == before
+        (alert,) = [m for m in outbox.pending(built.outbox_db, "alerts")
+                    if m["kind"] == "dbt_build_failed"]
+        assert alert["payload"]["reason"].startswith("dbt build failed: ")
     finally:
         with duckdb.connect(str(built.work_db)) as con:
             con.execute("""delete from raw.lmia_rows where rowid in (
                 select rowid from (select rowid, row_number() over (
                     partition by file_sha256, sheet, source_row order by rowid) as copy
                     from raw.lmia_rows) where copy > 1)""")
+
+
+def test_directory_marts_and_exports_build_without_any_directory(built):
+    """No directory was ever imported: the build creates its tables empty and still works."""
+    with duckdb.connect(str(built.serving_db), read_only=True) as con:
+        assert con.execute("select count(*) from marts.directory_organizations").fetchone() == (0,)
+        assert con.execute(  # every region × every service, all missing
+            "select count(*) = count(*) filter (where is_missing), count(distinct region_code) "
+            "from marts.region_service_synthesis").fetchone() == (True, 17)
+    assert (built.exports_dir / "hsds" / "datapackage.json").exists()
+    assert len(list((built.exports_dir / "repertoire").glob("region-*.html"))) == 17

@@ -6,6 +6,7 @@ from prefect import Flow
 
 FLOWS = {
     "flows.ingest_lmia": "ingest_lmia",
+    "flows.import_directory": "import_directory",
     "flows.build_warehouse": "build_warehouse",
     "flows.run_pipeline": "run_pipeline",
 }

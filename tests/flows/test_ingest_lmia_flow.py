@@ -6,6 +6,7 @@ import pytest
 
 from flows.errors import TmtError
 from flows.ingest_lmia import ingest_lmia
+from flows.notify import outbox
 from flows.settings import get_settings
 from tests.support.fake_ckan import FakeCkan
 
@@ -68,6 +69,8 @@ def test_missing_resource_fails_the_run_but_the_others_load(prefect_engine, tmt_
         ingest_lmia(ckan.dataset_url())
     assert raw_counts() == (7028, 40959)
     assert ckan.hits["/files/tfwp_2017q3_positive_en.csv"] == 1  # 4xx: no retry
+    (alert,) = outbox.pending(get_settings().outbox_db, "alerts")
+    assert alert["kind"] == "lmia_download_failed" and "HTTP 404" in alert["payload"]["reason"]
 
 
 def test_republished_file_supersedes_and_both_stay_archived(

@@ -23,7 +23,9 @@ def prefect_api(prefect_engine):
     return {"PREFECT_API_URL": PREFECT_API_URL.value()}
 
 
-@pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "lmia"], ["run"], ["build"], ["sql"]])
+@pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "lmia"], ["run"], ["build"], ["sql"],
+                                     ["import"], ["import", "directory"], ["versions"],
+                                     ["rollback"]])
 def test_every_command_has_help(command):
     result = tmt(*command, "--help")
     assert result.returncode == 0 and "usage: tmt" in result.stdout
@@ -71,3 +73,25 @@ def test_sql_is_read_only_and_reports_errors_on_one_line(tmt_home):
     assert "read-only" in refused.stderr
     with duckdb.connect(str(serving), read_only=True) as con:
         assert con.execute("select count(*) from marts.t").fetchone()[0] == 1
+
+
+def test_failed_dbt_build_is_one_line_on_stderr(tmt_home, prefect_api):
+    """dbt failing inside the flow used to end with dozens of DuckDB binding warnings."""
+    import duckdb
+
+    from flows.lmia import ingest
+    from flows.lmia.sources import Candidate
+    from flows.settings import bundled_lmia_sample, get_settings
+
+    settings = get_settings()
+    sample = bundled_lmia_sample() / GOOD_CSV
+    ingest.load_archived(ingest.fetch(Candidate(str(sample), GOOD_CSV, False), settings), settings)
+    with duckdb.connect(str(settings.work_db)) as con:  # a duplicated source row fails a key test
+        con.execute("insert into raw.lmia_rows select * from raw.lmia_rows limit 1")
+
+    result = tmt("build", env=prefect_api)
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("tmt: error: dbt build failed: ")
+    assert not (tmt_home / "warehouse" / "tmt.duckdb").exists()

@@ -28,3 +28,17 @@ def make_bad_files(shared_lmia: Path) -> dict[str, tuple[bytes, str]]:
             csv_bytes.replace(b"2264-Construction inspectors,8", b"2264-Construction inspectors,eight", 1),
             "row 3: approved positions 'eight' is not a whole number"),
     }
+
+
+def make_bad_data_files(shared_lmia: Path) -> dict[str, tuple[bytes, str]]:
+    """Files that parse and load but fail a critical raw data check (expectations/raw_lmia.py).
+
+    Named for the quarter they hold, so each one supersedes the good file of that quarter
+    for as long as it is loaded: withdrawing it must make the good file current again.
+    """
+    csv_bytes = (shared_lmia / GOOD_CSV).read_bytes()
+    return {
+        "2017q3_unknown_province_positive_en.csv": (
+            csv_bytes.replace(b"\nNewfoundland and Labrador,", b"\nAtlantis,", 1),
+            "expect_column_values_to_not_be_null(province_code)"),
+    }

@@ -1,0 +1,142 @@
+-- One row per organization with its lists (regions, languages, services, populations) as
+-- sorted comma-separated codes, its first location's address and a wheelchair summary.
+with
+
+organizations as (
+    select * from {{ ref('stg_directory__organizations') }}
+),
+
+locations as (
+    select * from {{ ref('stg_directory__locations') }}
+),
+
+phones as (
+    select * from {{ ref('stg_directory__phones') }}
+),
+
+service_areas as (
+    select * from {{ ref('stg_directory__service_areas') }}
+),
+
+services as (
+    select * from {{ ref('stg_directory__services') }}
+),
+
+languages as (
+    select * from {{ ref('stg_directory__languages') }}
+),
+
+populations as (
+    select * from {{ ref('stg_directory__target_populations') }}
+),
+
+regions_served as (
+    select
+        organization_id,
+        array_to_string(list_sort(list(distinct region_code)), ',') as region_codes,
+        array_to_string(list_sort(list(distinct mrc_code) filter (where mrc_code is not null)), ',')
+            as mrc_codes
+    from service_areas
+    group by organization_id
+),
+
+services_offered as (
+    select
+        organization_id,
+        array_to_string(list_sort(list(distinct service_code)), ',') as services
+    from services
+    group by organization_id
+),
+
+languages_spoken as (
+    select
+        organization_id,
+        array_to_string(list_sort(list(distinct language_code)), ',') as languages
+    from languages
+    group by organization_id
+),
+
+populations_served as (
+    select
+        organization_id,
+        array_to_string(list_sort(list(distinct population_code)), ',') as target_populations
+    from populations
+    group by organization_id
+),
+
+phone_numbers as (
+    select
+        phones.organization_id,
+        string_agg(
+            phones.phone_number || coalesce(' poste ' || phones.phone_extension, ''), ', '
+            order by locations.location_position, phones.phone_position
+        ) as phones
+    from phones
+    left join locations
+        on phones.location_id = locations.location_id
+    group by phones.organization_id
+),
+
+-- An organization with several locations is as accessible as its best location.
+location_summary as (
+    select
+        organization_id,
+        count(*) as locations,
+        case
+            when bool_or(wheelchair_access = 'yes') then 'yes'
+            when bool_or(wheelchair_access = 'partial') then 'partial'
+            when bool_or(wheelchair_access = 'no') then 'no'
+        end as wheelchair_access
+    from locations
+    group by organization_id
+),
+
+first_locations as (
+    select * from locations
+    where location_position = 1
+),
+
+summarized as (
+    select
+        organizations.organization_id,
+        organizations.organization_name,
+        organizations.alternate_name,
+        organizations.description,
+        organizations.status,
+        regions_served.region_codes,
+        regions_served.mrc_codes,
+        first_locations.address,
+        first_locations.municipality_name as municipality,
+        first_locations.municipality_code,
+        first_locations.postal_code,
+        phone_numbers.phones,
+        organizations.website,
+        organizations.email,
+        languages_spoken.languages,
+        services_offered.services,
+        populations_served.target_populations,
+        location_summary.wheelchair_access,
+        first_locations.accessibility_details,
+        first_locations.hours_text as hours,
+        organizations.free_of_charge,
+        coalesce(location_summary.locations, 0) as locations,
+        organizations.last_confirmed_at,
+        organizations.updated_at
+    from organizations
+    left join regions_served
+        on organizations.organization_id = regions_served.organization_id
+    left join services_offered
+        on organizations.organization_id = services_offered.organization_id
+    left join languages_spoken
+        on organizations.organization_id = languages_spoken.organization_id
+    left join populations_served
+        on organizations.organization_id = populations_served.organization_id
+    left join phone_numbers
+        on organizations.organization_id = phone_numbers.organization_id
+    left join location_summary
+        on organizations.organization_id = location_summary.organization_id
+    left join first_locations
+        on organizations.organization_id = first_locations.organization_id
+)
+
+select * from summarized

@@ -1,0 +1,38 @@
+-- The directory, one row per organization. Lists are sorted comma-separated codes:
+-- region_codes (01-17), languages (ISO 639), services (ref_directory_services).
+with
+
+organizations as (
+    select * from {{ ref('int_directory_organizations_summarized') }}
+),
+
+directory as (
+    select
+        organization_id,
+        organization_name as name,
+        status,
+        region_codes,
+        municipality,
+        website,
+        email,
+        languages,
+        services,
+        wheelchair_access,
+        last_confirmed_at,
+        alternate_name,
+        description,
+        mrc_codes,
+        address,
+        municipality_code,
+        postal_code,
+        phones,
+        hours,
+        accessibility_details,
+        target_populations,
+        free_of_charge,
+        locations,
+        updated_at
+    from organizations
+)
+
+select * from directory

@@ -1,0 +1,198 @@
+"""Run suites over pandas frames in an ephemeral context; keep what failed, with sample rows.
+
+Frames, not a SQL datasource: GE's SQL route on DuckDB returns empty metrics (see
+docs/architecture.md). Each run can also file its results in a file context under
+$TMT_HOME/gx and rebuild the Data Docs there; that context never holds the verdict.
+Great Expectations is imported inside the functions: this module is cheap to import.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SAMPLE_ROWS = 5
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One frame and the suite it must satisfy."""
+
+    suite: Any  # great_expectations.ExpectationSuite
+    frame: Any  # pandas.DataFrame
+    batch_id: str  # names the frame in the Data Docs: a file, "marts"
+    sample_columns: tuple[str, ...] = ()  # shown for failing rows; all columns when empty
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed expectation."""
+
+    suite: str
+    expectation: str
+    column: str | None
+    severity: str  # critical | warning | info
+    description: str
+    unexpected: int | None = None  # failing rows, for row-level expectations
+    rows: int | None = None
+    observed: str | None = None  # the measured value, for aggregate expectations
+    samples: list[dict] = field(default_factory=list)
+
+    @property
+    def is_critical(self) -> bool:
+        return self.severity == "critical"
+
+    def line(self) -> str:
+        """One line for an error message or a log."""
+        target = f"{self.expectation}({self.column})" if self.column else self.expectation
+        if self.unexpected is not None:
+            what = f"{self.unexpected} of {self.rows} rows"
+        else:
+            what = f"observed {self.observed}"
+        example = f", e.g. {_compact(self.samples[0])}" if self.samples else ""
+        return f"{self.suite}: {target} failed on {what}{example}"
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "line": self.line()}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    checkpoint: str
+    findings: list[Finding]
+
+    @property
+    def critical(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.is_critical]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [finding for finding in self.findings if not finding.is_critical]
+
+    def summary(self) -> str:
+        """One line naming the first critical finding and how many more there are."""
+        critical = self.critical
+        more = f" (and {len(critical) - 1} more)" if len(critical) > 1 else ""
+        return f"{critical[0].line()}{more}" if critical else "passed"
+
+
+def run_checkpoint(name: str, batches: list[Batch], docs_root: Path | None = None) -> Outcome:
+    """Validate every batch; with docs_root, also update the Data Docs under docs_root/gx."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    # Progress bars go to stderr, which the CLI keeps for the one line a person must read.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    findings, results = [], []
+    for batch in batches:
+        suite = context.suites.add(batch.suite)
+        asset = context.data_sources.add_pandas(suite.name).add_dataframe_asset(suite.name)
+        definition = context.validation_definitions.add(gx.ValidationDefinition(
+            name=suite.name, data=asset.add_batch_definition_whole_dataframe("frame"),
+            suite=suite))
+        result = definition.run(
+            batch_parameters={"dataframe": batch.frame},
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS})
+        findings += [_finding(suite.name, batch, check) for check in result.results
+                     if not check.success]
+        results.append((batch, result))
+    if docs_root is not None:
+        write_data_docs(docs_root, name, results)
+    return Outcome(name, findings)
+
+
+def _finding(suite_name: str, batch: Batch, check) -> Finding:
+    config = check.expectation_config
+    kwargs = config.kwargs
+    column = kwargs.get("column") or ", ".join(
+        kwargs.get("column_list") or [c for c in (kwargs.get("column_A"), kwargs.get("column_B")) if c])
+    description = config.description or ""
+    raised = (check.exception_info or {}).get("raised_exception")
+    if raised:  # a check that could not run (a missing column) is a failure, never a pass
+        message = " ".join(str(check.exception_info.get("exception_message")).split())[:300]
+        return Finding(suite_name, config.type, column or None, "critical", description,
+                       observed=f"error: {message}")
+    result = check.result or {}
+    indexes = [i for i in result.get("partial_unexpected_index_list") or [] if isinstance(i, int)]
+    columns = list(batch.sample_columns) or list(batch.frame.columns)
+    samples = [{key: _plain(value) for key, value in row.items()}
+               for row in batch.frame.loc[indexes[:SAMPLE_ROWS], columns].to_dict("records")]
+    observed = result.get("observed_value")
+    return Finding(
+        suite=suite_name, expectation=config.type, column=column or None,
+        severity=str(getattr(config.severity, "value", config.severity)),
+        description=description, unexpected=result.get("unexpected_count"),
+        rows=result.get("element_count"),
+        observed=None if observed is None else str(_plain(observed)), samples=samples)
+
+
+def _plain(value):
+    """numpy scalars, NaN and timestamps as JSON-able Python values."""
+    if hasattr(value, "item") and not isinstance(value, (list, tuple, dict, str)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _compact(sample: dict) -> str:
+    text = ", ".join(f"{key}={value!r}" for key, value in sample.items() if value is not None)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def write_data_docs(docs_root: Path, run_name: str, results: list) -> Path:
+    """File the results (and current suites) in a file context, update its Data Docs.
+
+    Only these results' pages are rendered, and each suite keeps its newest
+    DOCS_RESULTS_KEPT results: rebuilding every page of every run grows without end.
+    """
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    context = gx.get_context(mode="file", project_root_dir=str(docs_root))
+    run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(UTC))
+    rendered = []
+    for batch, result in results:
+        name = batch.suite.name
+        # Copies: an expectation belongs to one suite, and these already belong to the
+        # ephemeral context's.
+        context.suites.add_or_update(gx.ExpectationSuite(
+            name=name, expectations=[e.copy(update={"id": None}) for e in batch.suite.expectations]))
+        suite_id = ExpectationSuiteIdentifier(name=name)
+        result_id = ValidationResultIdentifier(
+            expectation_suite_identifier=suite_id, run_id=run_id, batch_identifier=batch.batch_id)
+        context.validation_results_store.store_validation_results(
+            suite_validation_result=result, suite_validation_result_identifier=result_id,
+            expectation_suite_identifier=suite_id)
+        rendered += [suite_id, result_id]
+    site = docs_root / "gx" / "uncommitted" / "data_docs" / "local_site"
+    _prune_results(context, site, {batch.suite.name for batch, _ in results})
+    context.build_data_docs(resource_identifiers=rendered)
+    return site / "index.html"
+
+
+DOCS_RESULTS_KEPT = 50
+
+
+def _prune_results(context, site: Path, suites: set[str]) -> None:
+    store = context.validation_results_store
+    keys = [key for key in store.list_keys()
+            if key.expectation_suite_identifier.name in suites]
+    by_suite: dict[str, list] = {}
+    for key in keys:
+        by_suite.setdefault(key.expectation_suite_identifier.name, []).append(key)
+    for suite_keys in by_suite.values():
+        suite_keys.sort(key=lambda key: key.run_id.run_time, reverse=True)
+        for key in suite_keys[DOCS_RESULTS_KEPT:]:
+            store.remove_key(key)
+            (site / "validations" / Path(*key.to_tuple()[:-1])
+             / f"{key.to_tuple()[-1]}.html").unlink(missing_ok=True)

@@ -1,0 +1,63 @@
+"""Directory suites (issue 5): what the published directory must satisfy.
+
+Validated at the mart checkpoint, on marts.directory_organizations (flows/quality/marts.py),
+so a regression in the import or the models stops the publication like any mart failure.
+The import already refuses bad rows one by one (flows/directory/values.py); these are the
+contract on what comes out. Code lists are the dbt seeds, the one published vocabulary.
+"""
+from __future__ import annotations
+
+import csv
+from functools import cache
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column
+
+from flows.settings import REPO_ROOT
+
+SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds"
+EMAIL_PATTERN = r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$"
+URL_PATTERN = r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$"
+STATUSES = ["active", "temporarily_closed", "inactive", "do_not_refer"]
+# Comma-separated list columns of marts.directory_organizations, and their vocabulary:
+# (seed, code column); MRC codes are checked by shape.
+LISTS = {"region_codes": ("ref_quebec_regions", "region_code"),
+         "languages": ("ref_directory_languages", "language_code"),
+         "services": ("ref_directory_services", "service_code")}
+
+
+@cache
+def seed_codes(seed: str, column: str) -> tuple[str, ...]:
+    with (SEEDS_DIR / f"{seed}.csv").open(encoding="utf-8", newline="") as handle:
+        return tuple(sorted({row[column] for row in csv.DictReader(handle)}))
+
+
+def directory_organizations() -> gx.ExpectationSuite:
+    """One row per organization: identity, status, email and website."""
+    return gx.ExpectationSuite(name="directory_organizations", expectations=[
+        gxe.ExpectColumnValuesToNotBeNull(column="organization_id"),
+        gxe.ExpectColumnValuesToBeUnique(column="organization_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="name"),
+        gxe.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="email", regex=EMAIL_PATTERN, description="one well-formed email address"),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="website", regex=URL_PATTERN, description="an http(s) URL with a host"),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="region_codes", description="every organization serves some region"),
+    ])
+
+
+def directory_codes() -> gx.ExpectationSuite:
+    """One row per code in a list column (region_codes, mrc_codes, languages, services)."""
+    return gx.ExpectationSuite(name="directory_codes", expectations=[
+        *(gxe.ExpectColumnValuesToBeInSet(
+            column="code", value_set=list(seed_codes(*seed)),
+            row_condition=Column("list_name") == list_name,
+            description=f"{list_name}: codes of {seed[0]}")
+          for list_name, seed in LISTS.items()),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="code", regex=r"^\d{3}$", row_condition=Column("list_name") == "mrc_codes",
+            description="mrc_codes: three-digit MRC codes"),
+    ])

@@ -1,0 +1,88 @@
+"""Mart suites: what the marts must satisfy before they are published.
+
+Validated in the working database between dbt build and publication
+(flows/quality/marts.py). A critical failure stops the publication: the serving database
+stays the last one that passed. dbt's own tests run first; these add what dbt does not
+check: each period on its own, reconciliation down to the parsed file, the raw checks
+having run, and freshness.
+"""
+from __future__ import annotations
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column
+
+from expectations.raw_lmia import NOC_CODE_DIGITS
+from flows.lmia.provinces import KNOWN_CODES
+
+# dbt's assert_quebec_positions_placed checks all periods together; here each period must
+# hold it on its own, so a bad quarter cannot hide behind nine good ones.
+MIN_QUEBEC_MUNICIPALITY_SHARE = 0.99
+GEO_PRECISIONS = ["postal_code", "municipality", "fsa", "region", "none"]
+SKILL_LEVELS = ["0", "A", "B", "C", "D"]
+
+
+def marts_lmia_positions() -> gx.ExpectationSuite:
+    """marts.fct_lmia_positions, one row per source row: codes are valid."""
+    return gx.ExpectationSuite(name="marts_lmia_positions", expectations=[
+        gxe.ExpectColumnValuesToNotBeNull(column="province_code"),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="province_code", value_set=sorted(KNOWN_CODES),
+            description="province codes are Canadian provinces and territories, or XX"),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="region_code", regex=r"^(?:0[1-9]|1[0-7])$",
+            description="administrative regions are 01 to 17"),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="mrc_code", regex=r"^\d{3}$", description="MRC codes have 3 digits"),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="municipality_code", regex=r"^\d{5}$",
+            description="MAMH municipality codes have 5 digits"),
+        gxe.ExpectColumnValuesToBeInSet(column="geo_precision", value_set=GEO_PRECISIONS),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="geo_precision", row_condition=Column("province_code") == "QC",
+            description="every Quebec row says how precisely it is placed"),
+        gxe.ExpectColumnValuesToBeInSet(column="noc_version", value_set=sorted(NOC_CODE_DIGITS)),
+        *(gxe.ExpectColumnValuesToMatchRegex(
+            column="noc_code", regex=rf"^\d{{{digits}}}$",
+            row_condition=Column("noc_version") == version,
+            description=f"NOC {version} codes have {digits} digits")
+          for version, digits in NOC_CODE_DIGITS.items()),
+        gxe.ExpectColumnValuesToBeInSet(column="skill_level", value_set=SKILL_LEVELS),
+        gxe.ExpectColumnValuesToBeBetween(column="teer", min_value=0, max_value=5),
+        gxe.ExpectColumnValuesToNotBeNull(column="approved_positions"),
+        gxe.ExpectColumnValuesToBeBetween(column="approved_positions", min_value=0),
+    ])
+
+
+def marts_lmia_files() -> gx.ExpectationSuite:
+    """One row per counted file: parsed, raw and mart totals agree; raw checks have run."""
+    return gx.ExpectationSuite(name="marts_lmia_files", expectations=[
+        gxe.ExpectTableRowCountToBeBetween(min_value=1, description="some file is counted"),
+        *(gxe.ExpectColumnPairValuesToBeEqual(
+            column_A=first, column_B=second, description=description)
+          for first, second, description in (
+              ("file_rows", "raw_rows", "rows parsed = rows in raw.lmia_rows"),
+              ("file_positions", "raw_positions", "positions parsed = positions in raw"),
+              ("raw_rows", "mart_rows", "rows in raw = rows in fct_lmia_positions"),
+              ("raw_positions", "mart_positions", "positions in raw = positions in the mart"),
+          )),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="raw_checked_at",
+            description="every counted file passed the raw checks (run `tmt ingest lmia`)"),
+    ])
+
+
+def marts_lmia_periods(stale_after_months: int) -> gx.ExpectationSuite:
+    """One row per counted period: Quebec placement, territory totals, freshness."""
+    return gx.ExpectationSuite(name="marts_lmia_periods", expectations=[
+        gxe.ExpectColumnValuesToBeBetween(
+            column="municipality_share", min_value=MIN_QUEBEC_MUNICIPALITY_SHARE,
+            description=f"at least {MIN_QUEBEC_MUNICIPALITY_SHARE:.0%} of the period's "
+                        f"Quebec positions are placed in a municipality"),
+        gxe.ExpectColumnPairValuesToBeEqual(
+            column_A="quebec_positions", column_B="territory_positions",
+            description="tmw_by_territory adds up to the Quebec positions of the period"),
+        gxe.ExpectColumnMinToBeBetween(
+            column="months_old", max_value=stale_after_months, severity="warning",
+            description=f"the latest period started at most {stale_after_months} months ago"),
+    ])

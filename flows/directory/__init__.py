@@ -1,0 +1,1 @@
+"""The directory of immigration-help organizations: import, data model, exports (no Prefect)."""

@@ -1,0 +1,100 @@
+"""Rows that describe the same organization, and the duplicates a person should look at.
+
+Rows are one organization when they share an explicit `id`, or the same name and
+municipality, or the same name and website; each further row with a different address is
+another location of it (the spreadsheet may hold one row per organization × location).
+A row that repeats an organization at the same address is a duplicate: it is rejected
+and reported. Different organizations with the same website are imported and reported.
+"""
+from __future__ import annotations
+
+from .model import Organization
+from .rows import RowError
+from .text import key
+from .values import website_key
+
+
+def group_rows(rows: list[Organization]) -> tuple[list[Organization], list[RowError], list[str]]:
+    """(organizations, rejected duplicate rows, report lines about duplicates)."""
+    groups: list[list[Organization]] = []
+    group_of_key: dict[str, int] = {}
+    for row in rows:
+        keys = _identity_keys(row)
+        found = next((group_of_key[k] for k in keys if k in group_of_key), None)
+        if found is None:
+            found = len(groups)
+            groups.append([])
+        groups[found].append(row)
+        for k in keys:
+            group_of_key.setdefault(k, found)
+    organizations: list[Organization] = []
+    rejected: list[RowError] = []
+    report: list[str] = []
+    for group in groups:
+        organization, duplicates, notes = _merge(group)
+        organizations.append(organization)
+        rejected += duplicates
+        report += notes
+    return organizations, rejected, report + _same_website(organizations)
+
+
+def _identity_keys(row: Organization) -> list[str]:
+    if row.explicit_id:
+        return [f"id:{row.explicit_id}"]
+    keys = [f"nm:{row.natural_key}"]
+    if row.website:
+        keys.append(f"nw:{key(row.name)}|{website_key(row.website)}")
+    return keys
+
+
+def _merge(group: list[Organization]) -> tuple[Organization, list[RowError], list[str]]:
+    first = group[0]
+    seen = {first.locations[0].key(): first.source_row}
+    rejected: list[RowError] = []
+    notes: list[str] = []
+    for row in group[1:]:
+        location = row.locations[0]
+        if location.key() in seen:
+            reason = (f"doublon de la ligne {seen[location.key()]} : même organisme, même "
+                      f"adresse (duplicate of row {seen[location.key()]})")
+            rejected.append(RowError(row.source_row, [("nom", reason)]))
+            notes.append(f"lignes {seen[location.key()]} et {row.source_row} : « {row.name} » "
+                         "en double, la seconde est rejetée (duplicate rows)")
+            continue
+        seen[location.key()] = row.source_row
+        notes.append(f"lignes {first.source_row} et {row.source_row} : « {row.name} », même "
+                     "organisme à une autre adresse, importé comme un second lieu "
+                     "(same organization, another location)")
+        first.locations.append(location)
+        _union(first, row)
+    return first, rejected, notes
+
+
+def _union(first: Organization, row: Organization) -> None:
+    """Lists add up; a single value is the first row's, unless it left the cell empty.
+    A further location's own municipality does not widen the areas served."""
+    for name in ("areas", "services", "populations", "other_urls"):
+        if name == "areas" and row.areas_from_municipality:
+            continue
+        merged = getattr(first, name)
+        merged += [value for value in getattr(row, name) if value not in merged]
+    for name in ("alternate_name", "description", "email", "website", "contact_name",
+                 "contact_email", "free_of_charge", "last_confirmed"):
+        if getattr(first, name) is None:
+            setattr(first, name, getattr(row, name))
+
+
+def _same_website(organizations: list[Organization]) -> list[str]:
+    by_site: dict[str, list[Organization]] = {}
+    for organization in organizations:
+        if organization.website:
+            by_site.setdefault(website_key(organization.website), []).append(organization)
+    def listed(items: list[str]) -> str:  # a line stays readable when a site is everywhere
+        more = f" (+{len(items) - 5})" if len(items) > 5 else ""
+        return " et ".join(items[:5]) + more
+
+    return [
+        f"lignes {listed([str(o.source_row) for o in same])} : même site web {same[0].website} "
+        f"pour {listed([f'« {o.name} »' for o in same])} (possible duplicate: same website)"
+        for same in by_site.values() if len(same) > 1
+    ]

@@ -1,0 +1,87 @@
+"""Read the directory spreadsheet, CSV or XLSX, into rows of cells with its header found.
+
+CSV files saved by a French-language Excel use semicolons; the delimiter is the one that
+gives the most recognized headers. What a file really is comes from its first bytes.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import BadFileError
+from ..lmia.read import decode, sniff
+from .headers import Columns, find_columns
+
+DELIMITERS = (",", ";", "\t")
+
+
+@dataclass
+class Sheet:
+    name: str | None
+    rows: list[list[object]]
+    columns: Columns
+
+
+def read_sheet(path: Path, name: str) -> Sheet:
+    with path.open("rb") as handle:
+        kind = sniff(handle.read(512))
+    if kind == "empty":
+        raise BadFileError(name, "fichier vide (empty file)")
+    if kind == "html":
+        raise BadFileError(name, "une page HTML, pas un tableur (an HTML page, not a spreadsheet)")
+    if kind == "ole":
+        raise BadFileError(name, "classeur chiffré ou .xls ancien : enregistrez-le en .xlsx "
+                                 "(encrypted workbook or legacy .xls; save it as .xlsx)")
+    return _read_xlsx(path, name) if kind == "xlsx" else _read_csv(path, name)
+
+
+def _read_csv(path: Path, name: str) -> Sheet:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise BadFileError(name, "contenu binaire dans un CSV (binary content in a CSV file)")
+    try:
+        text = decode(data)
+    except UnicodeDecodeError as exc:
+        raise BadFileError(name, f"ni UTF-8 ni Windows-1252 (neither UTF-8 nor Windows-1252) "
+                                 f"at byte {exc.start}") from exc
+    best: Sheet | None = None
+    first_error: BadFileError | None = None
+    for delimiter in DELIMITERS:
+        try:
+            rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""),
+                                                       delimiter=delimiter, strict=True))
+            columns = find_columns(rows, name)
+        except csv.Error as exc:
+            first_error = first_error or BadFileError(name, f"CSV mal formé (malformed CSV): {exc}")
+            continue
+        except BadFileError as exc:
+            first_error = first_error or exc
+            continue
+        if best is None or len(columns.fields) > len(best.columns.fields):
+            best = Sheet(None, rows, columns)
+    if best is None:
+        raise first_error or BadFileError(name, "aucun en-tête reconnu (no header found)")
+    return best
+
+
+def _read_xlsx(path: Path, name: str) -> Sheet:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    if not zipfile.is_zipfile(path):
+        raise BadFileError(name, "XLSX corrompu ou tronqué (corrupt or truncated XLSX)")
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet_names = list(workbook.sheet_names)
+    except (CalamineError, zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise BadFileError(name, f"XLSX illisible (unreadable XLSX): {exc}") from exc
+    first_error: BadFileError | None = None
+    for sheet_name in sheet_names:  # the first sheet with our headers; notes sheets are fine
+        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        try:
+            return Sheet(sheet_name, rows, find_columns(rows, f"{name} [{sheet_name}]"))
+        except BadFileError as exc:
+            first_error = first_error or exc
+    raise first_error or BadFileError(name, "classeur sans feuille (workbook without sheets)")

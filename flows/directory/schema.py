@@ -1,0 +1,107 @@
+"""The directory's tables in the working DuckDB (schema `directory`), after Open Referral
+HSDS 3: organization, location, address, phone, schedule, language, accessibility,
+service (one per organization × service of the vocabulary), service_area (region and
+MRC codes), contact, plus the `metadata` change log, import runs and quarantined rows.
+
+They are dbt sources (dbt_project/models/staging/directory). `ensure_schema` creates them
+empty, so that a build on a home without any directory import still works. Deviation from
+HSDS: areas are recorded per organization (the spreadsheet gives them per organization);
+the HSDS export repeats them for each of its services.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ..errors import TmtError
+
+SCHEMA = "directory"
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "organization": [
+        ("organization_id", "varchar primary key"), ("name", "varchar not null"),
+        ("alternate_name", "varchar"), ("description", "varchar"), ("email", "varchar"),
+        ("website", "varchar"), ("website_key", "varchar"), ("other_urls", "varchar[]"),
+        ("status", "varchar not null"), ("free_of_charge", "boolean"),
+        ("last_confirmed_at", "date"), ("natural_key", "varchar not null"),
+        ("source_row", "integer"), ("record_json", "varchar not null"),
+        ("created_at", "timestamp"), ("updated_at", "timestamp"),
+        ("last_seen_at", "timestamp"), ("last_import_id", "varchar"),
+    ],
+    "contact": [("contact_id", "varchar primary key"), ("organization_id", "varchar not null"),
+                ("name", "varchar"), ("email", "varchar")],
+    "location": [("location_id", "varchar primary key"), ("organization_id", "varchar not null"),
+                 ("position", "integer"), ("location_type", "varchar"),
+                 ("hours_text", "varchar"), ("source_row", "integer")],
+    "address": [("address_id", "varchar primary key"), ("location_id", "varchar not null"),
+                ("organization_id", "varchar not null"), ("address_1", "varchar"),
+                ("city", "varchar"), ("municipality_code", "varchar"),
+                ("postal_code", "varchar"), ("state_province", "varchar"),
+                ("country", "varchar")],
+    "phone": [("phone_id", "varchar primary key"), ("organization_id", "varchar not null"),
+              ("location_id", "varchar"), ("position", "integer"), ("number", "varchar"),
+              ("extension", "varchar")],
+    "schedule": [("schedule_id", "varchar primary key"), ("organization_id", "varchar not null"),
+                 ("location_id", "varchar"), ("freq", "varchar"), ("byday", "varchar"),
+                 ("opens_at", "varchar"), ("closes_at", "varchar"), ("description", "varchar")],
+    "language": [("language_id", "varchar primary key"), ("organization_id", "varchar not null"),
+                 ("location_id", "varchar"), ("language_code", "varchar not null")],
+    "accessibility": [("accessibility_id", "varchar primary key"),
+                      ("organization_id", "varchar not null"), ("location_id", "varchar"),
+                      ("wheelchair_access", "varchar"), ("details", "varchar")],
+    "service": [("service_id", "varchar primary key"), ("organization_id", "varchar not null"),
+                ("service_code", "varchar not null"), ("status", "varchar")],
+    "service_area": [("service_area_id", "varchar primary key"),
+                     ("organization_id", "varchar not null"),
+                     ("region_code", "varchar not null"), ("mrc_code", "varchar")],
+    "organization_population": [("attribute_id", "varchar primary key"),
+                                ("organization_id", "varchar not null"),
+                                ("population_code", "varchar not null")],
+    "metadata": [("metadata_id", "varchar primary key"), ("resource_id", "varchar not null"),
+                 ("resource_type", "varchar"), ("field_name", "varchar"),
+                 ("previous_value", "varchar"), ("replacement_value", "varchar"),
+                 ("last_action_type", "varchar"), ("last_action_date", "timestamp"),
+                 ("updated_by", "varchar"), ("import_id", "varchar")],
+    "import_run": [("import_id", "varchar primary key"), ("file_sha256", "varchar"),
+                   ("source", "varchar"), ("original_name", "varchar"), ("sheet", "varchar"),
+                   ("imported_at", "timestamp"), ("updated_by", "varchar"),
+                   ("rows_read", "integer"), ("rows_imported", "integer"),
+                   ("rows_rejected", "integer"), ("organizations_created", "integer"),
+                   ("organizations_updated", "integer"), ("organizations_unchanged", "integer"),
+                   ("changes", "integer")],
+    "row_quarantine": [("import_id", "varchar"), ("file_sha256", "varchar"),
+                       ("original_name", "varchar"), ("source_row", "integer"),
+                       ("reason", "varchar"), ("row_values", "varchar"),
+                       ("quarantined_at", "timestamp")],
+}
+# Replaced as a whole when their organization changes (their ids are stable anyway).
+CHILD_TABLES = ["contact", "location", "address", "phone", "schedule", "language",
+                "accessibility", "service", "service_area", "organization_population"]
+
+
+def ddl() -> str:
+    statements = [f"create schema if not exists {SCHEMA};"]
+    for table, columns in TABLES.items():
+        body = ", ".join(f"{name} {kind}" for name, kind in columns)
+        statements.append(f"create table if not exists {SCHEMA}.{table} ({body});")
+    return "\n".join(statements)
+
+
+def columns(table: str) -> list[str]:
+    return [name for name, _ in TABLES[table]]
+
+
+def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the working database for writing (DuckDB allows one writer: close it soon)."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.IOException as exc:
+        raise TmtError(f"{db_path}: cannot open the working database ({exc})") from exc
+    con.execute(ddl())
+    return con
+
+
+def ensure_schema(db_path: Path) -> None:
+    """Create the directory tables, empty, when they do not exist yet."""
+    connect(db_path).close()

@@ -1,0 +1,144 @@
+"""The messages the pipeline queues for people: alerts now, digest items for later.
+
+Human text is French first, English below. Each payload also carries the facts as fields
+(file, reason, failing expectations with sample rows) for the templates of issue 7, and
+nothing that changes from run to run (no timestamps): the payload hash is the dedupe key.
+"""
+from __future__ import annotations
+
+from dataclasses import is_dataclass
+
+from .outbox import Message
+
+RULE = "\n\n--- English ---\n\n"
+
+
+def _alert(kind: str, *, subject_fr: str, subject_en: str, text_fr: str, text_en: str,
+           **facts) -> Message:
+    return Message(tag="alerts", kind=kind, template="alert", payload={
+        "subject": f"[TMT] {subject_fr} / {subject_en}", "text": text_fr + RULE + text_en,
+        **facts})
+
+
+def _findings_text(findings: list[dict], french: bool) -> str:
+    colon = " : " if french else ": "  # French typography puts a space before the colon
+    lines = []
+    for finding in findings:
+        target = finding["expectation"] + (f" ({finding['column']})" if finding["column"] else "")
+        if finding.get("unexpected") is not None:
+            count = (f"{finding['unexpected']} ligne(s) sur {finding['rows']}" if french
+                     else f"{finding['unexpected']} of {finding['rows']} rows")
+        else:
+            count = f"{'valeur observée' if french else 'observed'}{colon}{finding['observed']}"
+        lines.append(f"- {finding['suite']} · {target}{colon}{count}")
+        if finding.get("description"):
+            lines.append(f"  « {finding['description']} »" if french
+                         else f"  \"{finding['description']}\"")
+        lines += [f"  {'exemple' if french else 'sample'}{colon}" + ", ".join(
+            f"{key}={value!r}" for key, value in sample.items() if value is not None)
+            for sample in finding.get("samples") or []]
+    return "\n".join(lines)
+
+
+def _as_dicts(findings) -> list[dict]:
+    return [f.as_dict() if is_dataclass(f) else dict(f) for f in findings]
+
+
+def file_not_loaded(report) -> Message:
+    """A quarantined LMIA file (it does not parse, or failed a critical raw check), or a
+    download that failed."""
+    critical = [f for f in _as_dicts(report.checks) if f["severity"] == "critical"]
+    facts = {"file": report.name, "source": report.source, "sha256": report.sha256,
+             "reason": report.reason, "failed_expectations": critical}
+    checks_fr = ("\n" + _findings_text(critical, True)) if critical else ""
+    checks_en = ("\n" + _findings_text(critical, False)) if critical else ""
+    if report.status == "failed":
+        return _alert(
+            "lmia_download_failed",
+            subject_fr=f"Téléchargement LMIA en échec : {report.name}",
+            subject_en=f"LMIA download failed: {report.name}",
+            text_fr=(f"Le fichier {report.name} n'a pas pu être téléchargé ; les autres "
+                     f"fichiers suivent leur cours.\nRaison : {report.reason}\n"
+                     f"Source : {report.source}\n"
+                     "À faire : vérifier la source, puis relancer `tmt ingest lmia`."),
+            text_en=(f"The file {report.name} could not be downloaded; the other files go on."
+                     f"\nReason: {report.reason}\nSource: {report.source}\n"
+                     "To do: check the source, then run `tmt ingest lmia` again."),
+            **facts)
+    return _alert(
+        "lmia_file_quarantined",
+        subject_fr=f"Fichier LMIA en quarantaine : {report.name}",
+        subject_en=f"LMIA file quarantined: {report.name}",
+        text_fr=(f"Le fichier {report.name} n'a pas été chargé : il est en quarantaine et "
+                 "n'atteindra pas les analystes. Les autres fichiers suivent leur cours.\n"
+                 f"Raison : {report.reason}\nSource : {report.source}{checks_fr}\n"
+                 "À faire : examiner la copie dans quarantine/lmia/, corriger la source ou "
+                 "l'analyseur, puis relancer `tmt ingest lmia`."),
+        text_en=(f"The file {report.name} was not loaded: it is quarantined and will not "
+                 "reach analysts. The other files go on.\n"
+                 f"Reason: {report.reason}\nSource: {report.source}{checks_en}\n"
+                 "To do: look at the copy in quarantine/lmia/, fix the source or the parser, "
+                 "then run `tmt ingest lmia` again."),
+        **facts)
+
+
+def source_unreachable(source: str, reason: str) -> Message:
+    """Discovery failed: the dataset listing itself could not be read."""
+    return _alert(
+        "lmia_download_failed",
+        subject_fr="Source LMIA inaccessible", subject_en="LMIA source unreachable",
+        text_fr=("La liste des fichiers LMIA n'a pas pu être lue ; rien n'a été chargé.\n"
+                 f"Raison : {reason}\nSource : {source}"),
+        text_en=("The list of LMIA files could not be read; nothing was loaded.\n"
+                 f"Reason: {reason}\nSource: {source}"),
+        source=source, reason=reason)
+
+
+def build_failed(reason: str) -> Message:
+    return _alert(
+        "dbt_build_failed",
+        subject_fr="Construction de l'entrepôt en échec (dbt)",
+        subject_en="Warehouse build failed (dbt)",
+        text_fr=("dbt build a échoué : rien n'a été publié, la base servie "
+                 f"(warehouse/tmt.duckdb) n'a pas changé.\nRaison : {reason}\n"
+                 "Journal : dbt/logs/dbt.log sous $TMT_HOME."),
+        text_en=("dbt build failed: nothing was published, the serving database "
+                 f"(warehouse/tmt.duckdb) is unchanged.\nReason: {reason}\n"
+                 "Log: dbt/logs/dbt.log under $TMT_HOME."),
+        reason=reason)
+
+
+def checks_failed(outcome) -> Message:
+    """A critical finding at a publication checkpoint: the marts were not published."""
+    critical = _as_dicts(outcome.critical)
+    return _alert(
+        "data_check_failed",
+        subject_fr=f"Contrôle de qualité en échec ({outcome.checkpoint}) : publication bloquée",
+        subject_en=f"Data check failed ({outcome.checkpoint}): publication stopped",
+        text_fr=("Les marts construits ne respectent pas les attentes ci-dessous : ils n'ont "
+                 "pas été publiés, la base servie (warehouse/tmt.duckdb) n'a pas changé.\n"
+                 + _findings_text(critical, True) + "\nRapport détaillé : "
+                 "gx/uncommitted/data_docs/local_site/index.html sous $TMT_HOME."),
+        text_en=("The marts just built fail the expectations below: they were not published, "
+                 "the serving database (warehouse/tmt.duckdb) is unchanged.\n"
+                 + _findings_text(critical, False) + "\nFull report: "
+                 "gx/uncommitted/data_docs/local_site/index.html under $TMT_HOME."),
+        checkpoint=outcome.checkpoint, failed_expectations=critical)
+
+
+def digest_items(checkpoint: str, about: str, findings) -> list[Message]:
+    """Warnings: one digest item each, for the maintainers' digest (issue 7)."""
+    return [Message(tag="maintainers", kind="data_check_warning", template="digest_item",
+                    payload={"section": "data_checks", "checkpoint": checkpoint, "about": about,
+                             "finding": finding,
+                             "text": _findings_text([finding], True) + RULE
+                             + _findings_text([finding], False)})
+            for finding in _as_dicts(findings) if finding["severity"] != "critical"]
+
+
+def for_ingest(reports) -> list[Message]:
+    """Every file not loaded is an alert; every warning on a loaded file, a digest item."""
+    queued = [file_not_loaded(r) for r in reports if r.status in ("quarantined", "failed")]
+    for report in reports:
+        queued += digest_items("raw_lmia", report.name, report.checks)
+    return queued

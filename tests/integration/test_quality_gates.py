@@ -1,0 +1,174 @@
+"""Data quality gates and publication, as a user meets them: real `tmt` processes on a
+home where the bundled sample was ingested, checked, built and published once.
+
+For every bad input of the LMIA pull and for a mart that fails a check: the command fails
+with one line, the serving file is byte for byte what it was, the maintainers' alert is in
+the outbox. Then versions and rollback.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import duckdb
+import pytest
+
+from flows.notify import outbox
+from flows.settings import bundled_lmia_sample, get_settings
+from flows.warehouse import versions
+from flows.warehouse.publish import publish
+from tests.integration.test_cli import tmt
+from tests.support.bad_files import make_bad_data_files, make_bad_files
+
+CURRENT_RAW = """select count(*), sum(approved_positions) from raw.lmia_rows where file_sha256 in
+                 (select file_sha256 from raw.lmia_files where superseded_by is null)"""
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def raw_counts(settings):
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        return con.execute(CURRENT_RAW).fetchall()[0]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory, prefect_engine):
+    """The sample ingested (with its raw checks), built, checked and published, in-process."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.build_warehouse import build_warehouse
+    from flows.ingest_lmia import ingest_lmia
+
+    path = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMT_HOME", str(path))
+        patch.delenv("TMT_LMIA_SOURCE", raising=False)
+        ingest_lmia(str(bundled_lmia_sample()))
+        build_warehouse()
+        yield {"settings": get_settings(), "env": {"TMT_HOME": str(path),
+                                                   "PREFECT_API_URL": PREFECT_API_URL.value()}}
+
+
+@pytest.fixture(scope="module")
+def bad_ingest(home, shared_lmia, tmp_path_factory):
+    """One `tmt ingest lmia` over a folder holding every bad file at once."""
+    settings = home["settings"]
+    cases = {**make_bad_files(shared_lmia), **make_bad_data_files(shared_lmia)}
+    folder = tmp_path_factory.mktemp("downloads")
+    for name, (data, _) in cases.items():
+        (folder / name).write_bytes(data)
+    before = {"serving": sha256(settings.serving_db), "raw": raw_counts(settings)}
+    result = tmt("ingest", "lmia", "--source", str(folder), env=home["env"])
+    alerts = {message["payload"]["file"]: message
+              for message in outbox.pending(settings.outbox_db, "alerts")
+              if message["kind"] == "lmia_file_quarantined"}
+    return {"cases": cases, "before": before, "result": result, "alerts": alerts}
+
+
+def test_bad_files_fail_the_command_on_one_line_and_reach_nobody(home, bad_ingest):
+    settings, result = home["settings"], bad_ingest["result"]
+    cases = bad_ingest["cases"]
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"tmt: error: {len(cases)} of {len(cases)} LMIA file(s) not loaded: ")
+    assert sha256(settings.serving_db) == bad_ingest["before"]["serving"]
+    # nothing of theirs is in the current set: the good 2017 Q3 list is current again
+    assert raw_counts(settings) == bad_ingest["before"]["raw"]
+
+
+@pytest.mark.parametrize("name", sorted(
+    ["2019q1_empty_positive_en.csv", "2019q2_truncated_positive_en.csv",
+     "2019q3_error_page_positive_en.csv", "2019q4_corrupt_positive_en.xlsx",
+     "2020q1_encrypted_positive_en.xlsx", "2020q3_unknown_layout_positive_en.csv",
+     "2020q4_text_positions_positive_en.csv", "2017q3_unknown_province_positive_en.csv"]))
+def test_each_bad_file_is_quarantined_with_an_alert(home, bad_ingest, name):
+    settings = home["settings"]
+    _, expected_words = bad_ingest["cases"][name]
+    assert name in bad_ingest["result"].stderr
+    alert = bad_ingest["alerts"][name]["payload"]
+    assert alert["reason"].startswith(name) and expected_words in alert["reason"]
+    assert alert["text"].startswith(f"Le fichier {name} n'a pas été chargé")
+    assert (settings.quarantine_dir / f"{alert['sha256']}.reason.txt").exists()
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        assert con.execute("select count(*) from raw.lmia_rows where file_sha256 = ?",
+                           [alert["sha256"]]).fetchall() == [(0,)]
+
+
+def test_a_failed_data_check_alerts_with_the_expectation_and_sample_rows(bad_ingest):
+    alert = bad_ingest["alerts"]["2017q3_unknown_province_positive_en.csv"]["payload"]
+    (failed,) = alert["failed_expectations"]
+    assert (failed["suite"], failed["expectation"], failed["column"]) == (
+        "raw_lmia_rows", "expect_column_values_to_not_be_null", "province_code")
+    assert failed["samples"][0]["province"] == "Atlantis"
+    assert "Atlantis" in alert["text"].split("--- English ---")[0]
+
+
+UNPLACE = """update raw.lmia_rows set address = 'Nowhere-Land, QC', postal_code = null
+               where file_sha256 = (select file_sha256 from raw.lmia_files
+                                    where period_year = 2017 and superseded_by is null)
+                   and province_code = 'QC' and source_row < 200"""
+
+
+def test_a_bad_quarter_cannot_hide_behind_good_ones(home):
+    """Some 2017 Q3 Quebec addresses made unplaceable: all periods together still pass dbt's
+    99% test, the quarter alone fails the mart checkpoint."""
+    settings = home["settings"]
+    before = sha256(settings.serving_db)
+    with duckdb.connect(str(settings.work_db)) as con:
+        con.execute("create table raw.lmia_rows_saved as select * from raw.lmia_rows")
+        con.execute(UNPLACE)
+    try:
+        result = tmt("build", env=home["env"])
+    finally:
+        with duckdb.connect(str(settings.work_db)) as con:
+            con.execute("create or replace table raw.lmia_rows as "
+                        "select * from raw.lmia_rows_saved")
+            con.execute("drop table raw.lmia_rows_saved")
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "PASS=" in result.stdout and "ERROR=0" in result.stdout  # dbt itself passed
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(
+        "tmt: error: data check failed, nothing published (maintainers alerted): "
+        "marts_lmia_periods: expect_column_values_to_be_between(municipality_share) failed on "
+        "1 of 4 rows, e.g. period_kind='quarter', period_start='2017-07-01'")
+    assert sha256(settings.serving_db) == before
+    (alert,) = [m["payload"] for m in outbox.pending(settings.outbox_db, "alerts")
+                if m["kind"] == "data_check_failed"]
+    (failed,) = alert["failed_expectations"]
+    assert failed["samples"][0]["period_start"] == "2017-07-01"
+    assert failed["samples"][0]["municipality_share"] < 0.99
+    assert alert["subject"].startswith("[TMT] Contrôle de qualité en échec (marts)")
+    digest = [m for m in outbox.pending(settings.outbox_db, "maintainers")
+              if m["payload"]["checkpoint"] == "marts"]
+    assert digest and "months_old" in digest[0]["payload"]["text"]  # the sample is old
+
+
+def test_versions_and_rollback(home):
+    settings = home["settings"]
+    first = versions.publication_of(settings.serving_db)["version"]
+    with duckdb.connect(str(settings.work_db)) as con:  # a second, different publication
+        con.execute("delete from marts.tmw_map_points where approved_positions = "
+                    "(select min(approved_positions) from marts.tmw_map_points)")
+    second = publish(settings).version
+    assert second != first
+
+    listed = tmt("versions", env=home["env"])
+    assert listed.returncode == 0
+    assert [line[:20].split() for line in listed.stdout.splitlines()] == [["*", second], [first]]
+
+    back = tmt("rollback", env=home["env"])
+    assert (back.returncode, back.stdout.strip()) == (0, f"serving {first} (was {second})")
+    assert sha256(settings.serving_db) == sha256(settings.versions_dir / f"{first}.duckdb")
+    query = tmt("sql", "select version from meta.publication", "--format", "json",
+                env=home["env"])
+    assert json.loads(query.stdout) == [{"version": first}]
+
+    forward = tmt("rollback", "--to", second, env=home["env"])
+    assert forward.stdout.strip() == f"serving {second} (was {first})"
+    unknown = tmt("rollback", "--to", "19990101T000000Z", env=home["env"])
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip().splitlines() == [
+        (f"tmt: error: no version 19990101T000000Z in {settings.versions_dir} "
+         f"(kept: {second}, {first})")]

@@ -1,0 +1,51 @@
+"""The outbox: durable, deduplicated while pending, French first."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from flows.lmia.ingest import FileReport
+from flows.notify import messages, outbox
+
+
+def test_a_message_is_queued_once_while_pending_and_again_once_handled(tmp_path):
+    path = tmp_path / "state" / "outbox.sqlite"
+    alert = messages.build_failed("dbt build failed: unique_fct (fail: 1)")
+    first = outbox.enqueue(path, [alert])
+    assert len(first) == 1
+    assert outbox.enqueue(path, [alert]) == []  # the same alert, still pending: not twice
+    assert len(outbox.pending(path, "alerts")) == 1
+
+    with sqlite3.connect(path) as con:  # what the sender (issue 7) will do once it is sent
+        con.execute("update outbox set status = 'sent', attempts = 1, sent_at = 'now'")
+    assert len(outbox.enqueue(path, [alert])) == 1  # it happened again: a new alert
+    other = messages.build_failed("dbt build failed: something else")
+    assert len(outbox.enqueue(path, [other])) == 1
+
+
+def test_rows_have_the_documented_columns_and_pending_status(tmp_path):
+    path = tmp_path / "outbox.sqlite"
+    outbox.enqueue(path, [outbox.Message("org-reminders", "listing_reminder", "reminder",
+                                         {"organization_id": "org-1"}, recipient="a@example.org")])
+    (row,) = outbox.pending(path)
+    assert set(row) == {"id", "created_at", "tag", "recipient", "kind", "template", "payload",
+                        "payload_hash", "status", "attempts", "last_error", "sent_at"}
+    assert (row["status"], row["attempts"], row["recipient"]) == ("pending", 0, "a@example.org")
+    assert row["payload"] == {"organization_id": "org-1"}
+
+
+def test_an_unknown_tag_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="outbox tag 'everyone'"):
+        outbox.enqueue(tmp_path / "outbox.sqlite", [outbox.Message("everyone", "k", "t")])
+
+
+def test_alert_text_is_french_first_then_english():
+    report = FileReport("2019q3_error_page_positive_en.csv", "/in/x.csv", "quarantined",
+                        sha256="ab" * 32, reason="2019q3_error_page_positive_en.csv: an HTML page")
+    alert = messages.file_not_loaded(report)
+    assert (alert.tag, alert.kind) == ("alerts", "lmia_file_quarantined")
+    french, english = alert.payload["text"].split("--- English ---")
+    assert french.startswith("Le fichier 2019q3_error_page_positive_en.csv n'a pas été chargé")
+    assert "was not loaded" in english and "an HTML page" in english
+    assert alert.payload["subject"].startswith("[TMT] Fichier LMIA en quarantaine")
