@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: venv run test bench lint lock clean
+.PHONY: venv system-deps run test bench lint lock clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,18 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 venv: $(VENV)/.installed                  ## the platform virtualenv, from the lock
 
+# Debian's chromium for page and dashboard tests (Playwright drives it; it never downloads
+# a browser). Needs root or sudo; skipped when the browser is already there.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 run: venv                                  ## the whole pipeline on the bundled sample
 	$(BIN)/tmt run
 
-test: venv                                 ## the test suite (real DuckDB, dbt, Prefect, HTTP)
+test: venv system-deps                     ## the test suite (real DuckDB, dbt, Prefect, HTTP, Chromium)
 	$(BIN)/pytest
 
 bench: venv                                ## benchmarks; figures printed and saved under bench/results
