@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: venv system-deps run test bench lint lock clean
+.PHONY: venv system-deps run test bench lint lock clean prefect prefect-stop
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ run: venv                                  ## the whole pipeline on the bundled 
 
 test: venv system-deps                     ## the test suite (real DuckDB, dbt, Prefect, HTTP, Chromium)
 	$(BIN)/pytest
+
+prefect: venv                              ## a real Prefect server + UI on 127.0.0.1:4200 (schedules)
+	deploy/prefect-server.sh start
+
+prefect-stop:
+	deploy/prefect-server.sh stop
 
 bench: venv                                ## benchmarks; figures printed and saved under bench/results
 	$(BIN)/python -m bench.run

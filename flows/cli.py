@@ -61,6 +61,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from flows.deployments import serve
+
+    serve()
+    return 0
+
+
 def _cmd_sql(args: argparse.Namespace) -> int:
     from flows.sql import run_query
 
@@ -145,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "publish the marts to $TMT_HOME/warehouse/tmt.duckdb as a new version. "
                     "A failure queues an alert and leaves the serving database as it was.")
     build.set_defaults(handler=_cmd_build)
+
+    serve = commands.add_parser(
+        "serve", help="register the Prefect deployments and serve their schedules",
+        description="Register every deployment (flows/deployments.py) with the Prefect server "
+                    "named by PREFECT_API_URL and run them on schedule until interrupted. "
+                    "Schedules are active only when TMT_ENV=prod.")
+    serve.set_defaults(handler=_cmd_serve)
 
     sql = commands.add_parser("sql", help="read-only query of the serving database",
                               description="Run one read-only SQL query on "

@@ -9,6 +9,7 @@ FLOWS = {
     "flows.import_directory": "import_directory",
     "flows.build_warehouse": "build_warehouse",
     "flows.run_pipeline": "run_pipeline",
+    "flows.refresh_lmia": "refresh_lmia",
 }
 
 

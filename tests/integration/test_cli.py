@@ -25,7 +25,7 @@ def prefect_api(prefect_engine):
 
 @pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "lmia"], ["run"], ["build"], ["sql"],
                                      ["import"], ["import", "directory"], ["versions"],
-                                     ["rollback"]])
+                                     ["rollback"], ["serve"]])
 def test_every_command_has_help(command):
     result = tmt(*command, "--help")
     assert result.returncode == 0 and "usage: tmt" in result.stdout

@@ -1,0 +1,66 @@
+"""Every scheduled job as a Prefect deployment: the one place schedules are written.
+
+`tmt serve` registers these with the Prefect server named by PREFECT_API_URL and serves
+them. Schedules are active only when TMT_ENV=prod, so a laptop or a CI machine that serves
+the deployments never starts a quarterly pull by surprise. Times are Montreal time.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import asdict, dataclass
+
+TIMEZONE = "America/Toronto"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    entrypoint: str  # module:flow
+    cron: str | None  # None: on demand only
+    concurrency: int = 1
+    description: str = ""
+
+
+JOBS = (
+    Job("lmia-weekly", "flows.refresh_lmia:refresh_lmia", "0 6 * * 1",
+        description="New LMIA quarter? Pull (a no-op when nothing is new), then build."),
+    Job("full-run", "flows.run_pipeline:run_pipeline", None,
+        description="The whole pipeline once, on demand (`tmt run`)."),
+)
+
+
+def schedules_active() -> bool:
+    return os.environ.get("TMT_ENV", "").strip().lower() == "prod"
+
+
+def spec() -> list[dict]:
+    """What the deployments are, as plain data (the snapshot test compares it)."""
+    return [{**asdict(job), "timezone": TIMEZONE if job.cron else None} for job in JOBS]
+
+
+def build_deployments() -> list:
+    from prefect.schedules import Cron
+
+    active = schedules_active()
+    deployments = []
+    for job in JOBS:
+        module_name, flow_name = job.entrypoint.split(":")
+        flow = getattr(importlib.import_module(module_name), flow_name)
+        schedules = [Cron(job.cron, timezone=TIMEZONE, active=active)] if job.cron else []
+        deployments.append(flow.to_deployment(
+            name=job.name, schedules=schedules, concurrency_limit=job.concurrency,
+            description=job.description, tags=["observatoire-tmt"]))
+    return deployments
+
+
+def serve() -> None:
+    """Register and serve every deployment until interrupted (Ctrl-C)."""
+    from prefect import serve as prefect_serve
+
+    from flows.errors import TmtError
+
+    if not os.environ.get("PREFECT_API_URL"):
+        raise TmtError("PREFECT_API_URL is not set: schedules need a real Prefect server "
+                       "(`make prefect` starts one on http://127.0.0.1:4200/api)")
+    prefect_serve(*build_deployments())

@@ -1,0 +1,80 @@
+"""The schedules as code: a snapshot (any change is a reviewable diff), every entrypoint
+resolves, `tmt serve` registers them with a real Prefect server, and `dbt parse` passes."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from flows import deployments
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "deployments.json"
+
+
+def test_deployments_match_the_snapshot():
+    current = deployments.spec()
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(json.dumps(current, indent=1) + "\n")
+    assert current == json.loads(SNAPSHOT.read_text()), \
+        "schedules changed: review, then re-run with UPDATE_SNAPSHOTS=1"
+
+
+@pytest.mark.parametrize("env, active", [("", False), ("prod", True)])
+def test_every_entrypoint_resolves_and_schedules_are_live_only_in_prod(monkeypatch, env, active):
+    monkeypatch.setenv("TMT_ENV", env)
+    built = deployments.build_deployments()
+    assert [d.name for d in built] == [job.name for job in deployments.JOBS]
+    for deployment, job in zip(built, deployments.JOBS):
+        if job.cron:
+            (schedule,) = deployment.schedules
+            assert schedule.active is active
+            assert schedule.schedule.cron == job.cron
+            assert schedule.schedule.timezone == deployments.TIMEZONE
+        else:
+            assert not deployment.schedules
+
+
+def test_serve_registers_the_deployments_with_the_server(prefect_engine, tmt_home):
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "TMT_ENV": "prod"}
+    server = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        names: set[str] = set()
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and names != {j.name for j in deployments.JOBS}:
+            time.sleep(1)
+            assert server.poll() is None, server.stderr.read()
+            with get_client(sync_client=True) as client:
+                found = client.read_deployments()
+            names = {d.name for d in found}
+        assert names == {job.name for job in deployments.JOBS}
+        weekly = next(d for d in found if d.name == "lmia-weekly")
+        assert weekly.schedules[0].schedule.cron == "0 6 * * 1"
+        assert weekly.schedules[0].active
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+
+
+def test_serve_without_a_server_is_a_clear_error(tmt_home):
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "serve"], env=env,
+                            capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("tmt: error: PREFECT_API_URL is not set")
+
+
+def test_dbt_parse_passes(tmt_home):
+    from flows.settings import get_settings
+    from flows.warehouse.dbt import run_dbt
+
+    run_dbt(get_settings(), "parse")
