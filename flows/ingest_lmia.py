@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.errors import TmtError
@@ -62,6 +63,10 @@ def write_load_report(reports: list[ingest.FileReport]) -> str:
     logger = get_run_logger()
     for report in reports:
         logger.info(ingest.summary_line(report))
+    # What maintainers see on the flow run's page in the Prefect UI.
+    create_table_artifact(
+        key="lmia-ingest", table=[ingest.artifact_row(report) for report in reports],
+        description=f"Fichiers LMIA de cette exécution / LMIA files of this run — {path}")
     return str(path)
 
 

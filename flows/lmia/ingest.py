@@ -208,6 +208,15 @@ def summary_line(report: FileReport) -> str:
     return f"unchanged   {report.name}"
 
 
+def artifact_row(report: FileReport) -> dict:
+    """One line of the run's table for maintainers (French column names first)."""
+    return {"fichier / file": report.name, "statut / status": report.status,
+            "période / period": report.period or "", "lignes / rows": report.rows,
+            "postes / positions": report.approved_positions,
+            "postes QC / QC positions": report.positions_by_province.get("QC", 0),
+            "raison / reason": report.reason or ""}
+
+
 def raise_if_failed(reports: list[FileReport]) -> None:
     """The run fails (non-zero exit) when any file was quarantined or could not be fetched."""
     bad = [r for r in reports if r.status in ("quarantined", "failed")]

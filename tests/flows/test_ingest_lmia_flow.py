@@ -101,3 +101,17 @@ def test_size_cap(prefect_engine, tmt_home, ckan, monkeypatch):
 def test_unknown_dataset_is_a_clear_error(prefect_engine, tmt_home, ckan):
     with pytest.raises(TmtError, match="package_show.*HTTP 404"):
         ingest_lmia(f"{ckan.base_url}/data/en/dataset/no-such-dataset")
+
+
+def test_each_run_leaves_a_table_for_maintainers(prefect_engine, tmt_home, ckan):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    ingest_lmia(ckan.dataset_url())
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["lmia-ingest"])))
+    rows = artifacts[-1].data
+    rows = rows if isinstance(rows, list) else __import__("json").loads(rows)
+    assert {row["statut / status"] for row in rows} == {"loaded"}
+    assert sum(row["postes / positions"] for row in rows) == 12731 + 40959
