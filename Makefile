@@ -8,6 +8,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 
 .PHONY: venv system-deps run test bench lint lock clean prefect prefect-stop
+.PHONY: superset-venv superset superset-stop superset-lock
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,17 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	touch $@
 
 venv: $(VENV)/.installed                  ## the platform virtualenv, from the lock
+
+# Superset's own virtualenv: Superset 6.1 needs SQLAlchemy 1.4 and pandas < 2.2, so it
+# cannot share the platform's (deploy/superset/README.md). uv and its cache make it seconds.
+SUPERSET_VENV := .venv-superset
+$(SUPERSET_VENV)/.installed: deploy/superset/requirements.lock
+	$(PYTHON) -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/python -m pip install -q --disable-pip-version-check uv
+	$(SUPERSET_VENV)/bin/uv pip sync -q --python $(SUPERSET_VENV)/bin/python $<
+	touch $@
+
+superset-venv: $(SUPERSET_VENV)/.installed
 
 # Debian's chromium for page and dashboard tests (Playwright drives it; it never downloads
 # a browser). Needs root or sudo; skipped when the browser is already there.
@@ -29,7 +41,7 @@ system-deps:
 run: venv                                  ## the whole pipeline on the bundled sample
 	$(BIN)/tmt run
 
-test: venv system-deps                     ## the test suite (real DuckDB, dbt, Prefect, HTTP, Chromium)
+test: venv superset-venv system-deps       ## the test suite (real DuckDB, dbt, Prefect, Superset, HTTP, Chromium)
 	$(BIN)/pytest
 
 prefect: venv                              ## a real Prefect server + UI on 127.0.0.1:4200 (schedules)
@@ -37,6 +49,12 @@ prefect: venv                              ## a real Prefect server + UI on 127.
 
 prefect-stop:
 	deploy/prefect-server.sh stop
+
+superset: superset-venv                    ## Superset on 127.0.0.1:8088, in the background, once healthy
+	$(SUPERSET_VENV)/bin/python deploy/superset/service.py start
+
+superset-stop:
+	$(SUPERSET_VENV)/bin/python deploy/superset/service.py stop
 
 bench: venv                                ## benchmarks; figures printed and saved under bench/results
 	$(BIN)/python -m bench.run
@@ -47,5 +65,9 @@ lint: venv
 lock:                                      ## re-resolve requirements.lock from pyproject.toml
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
+superset-lock:                             ## re-resolve Superset's lock (deploy/superset/)
+	uv pip compile deploy/superset/requirements.in -c deploy/superset/constraints.txt \
+	  --python-version 3.11 -o deploy/superset/requirements.lock
+
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) $(SUPERSET_VENV) data

@@ -11,14 +11,31 @@ from flows.errors import TmtError
 from flows.notify import messages, outbox
 from flows.quality.marts import check_marts as run_mart_checkpoint
 from flows.settings import get_settings
+from flows.sitecheck.steps import load_guide_sources
 from flows.warehouse.dbt import run_dbt
 from flows.warehouse.publish import publish
+from flows.warehouse.state import import_state
 
 
 @task(cache_policy=NO_CACHE)
 def prepare_directory_sources() -> None:
     """The directory tables are dbt sources: create them empty if nothing was imported."""
     ensure_schema(get_settings().work_db)
+
+
+@task(cache_policy=NO_CACHE)
+def prepare_site_check_sources() -> int:
+    """The check history (empty if no check ran) and the guide's sources, from its YAML."""
+    return load_guide_sources(get_settings())
+
+
+@task(cache_policy=NO_CACHE)
+def copy_confirmations_and_tasks() -> dict[str, int]:
+    """Confirmations, change requests (confirmation page) and update tasks, from SQLite."""
+    copied = import_state(get_settings())
+    get_run_logger().info("copied into the warehouse: %s",
+                          ", ".join(f"{table} {rows}" for table, rows in copied.items()))
+    return copied
 
 
 @task(cache_policy=NO_CACHE)
@@ -59,6 +76,8 @@ def write_directory_exports() -> list[str]:
 @flow(name="build_warehouse")
 def build_warehouse() -> str:
     prepare_directory_sources()
+    prepare_site_check_sources()
+    copy_confirmations_and_tasks()
     try:
         dbt_build()
     except TmtError as exc:

@@ -54,6 +54,23 @@ def _cmd_import_directory(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check_sites(args: argparse.Namespace) -> int:
+    from flows.settings import get_settings
+    from flows.sitecheck.steps import allowed_networks
+    from flows.sitecheck.targets import read_guide
+
+    try:
+        settings = get_settings()
+    except ValueError as exc:  # a bad TMT_SITECHECK_* value, named
+        raise TmtError(str(exc)) from exc
+    allowed_networks(settings)  # fail on bad settings before Prefect starts
+    read_guide(settings.sitecheck.guide_sources)
+    from flows.check_sites import check_sites
+
+    check_sites(live=args.live)
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from flows.build_warehouse import build_warehouse
 
@@ -65,6 +82,58 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from flows.deployments import serve
 
     serve()
+    return 0
+
+
+def _cmd_notify(args: argparse.Namespace) -> int:
+    from flows.send_notifications import notify
+
+    print(notify(require_signing_key=not args.no_reminders))
+    return 0
+
+
+def _cmd_serve_confirmations(args: argparse.Namespace) -> int:
+    from flows.confirm.app import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
+def _cmd_campaign(args: argparse.Namespace) -> int:
+    from flows.update_campaign import update_campaign
+
+    print(update_campaign())
+    return 0
+
+
+def _cmd_tasks_done(args: argparse.Namespace) -> int:
+    from flows.directory.importer import default_updated_by
+    from flows.settings import get_settings
+    from flows.tasks.store import mark_done
+
+    if not mark_done(get_settings().tasks_db, args.task_id, args.by or default_updated_by()):
+        raise TmtError(f"{args.task_id}: no open task with this id (see marts.update_tasks)")
+    print(f"{args.task_id}: done (marts.update_tasks shows it after the next build)")
+    return 0
+
+
+def _cmd_dashboards_deploy(args: argparse.Namespace) -> int:
+    from flows.dashboards.deploy import deploy
+    from flows.settings import get_settings
+
+    print("\n".join(deploy(get_settings())))
+    return 0
+
+
+def _cmd_dashboards_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from flows.dashboards.deploy import export_tree
+    from flows.settings import get_settings
+
+    written = export_tree(get_settings(), Path(args.to) if args.to else None)
+    print("\n".join(f"written: {path}" for path in written) or "nothing to write: the tree "
+          "already holds what Superset has")
     return 0
 
 
@@ -145,6 +214,23 @@ def build_parser() -> argparse.ArgumentParser:
                                 "change log")
     directory.set_defaults(handler=_cmd_import_directory)
 
+    sites = commands.add_parser(
+        "check-sites", help="check organization websites and guide sources",
+        description="Check every organization's website and other URLs (the imported "
+                    "directory) and every guide source ($TMT_GUIDE_SOURCES): status, redirects, "
+                    "content changes. Results go to the check history (sitecheck.check); "
+                    "marts.listing_freshness and marts.guide_section_freshness show them "
+                    "after `tmt build`. Broken sites and changed guide sources are queued for "
+                    "the maintainers. Sites are contacted only with --live or "
+                    "TMT_SITECHECK_LIVE=true; otherwise only what needs no network is decided "
+                    "(invalid URLs, reserved example names, private addresses).")
+    mode = sites.add_mutually_exclusive_group()
+    mode.add_argument("--live", dest="live", action="store_true", default=None,
+                      help="contact the sites (default: $TMT_SITECHECK_LIVE, else off)")
+    mode.add_argument("--offline", dest="live", action="store_false",
+                      help="contact nothing, even when TMT_SITECHECK_LIVE is true")
+    sites.set_defaults(handler=_cmd_check_sites)
+
     build = commands.add_parser(
         "build", help="dbt build, data checks, then publish the serving database",
         description="Run dbt build (seeds, models, tests) on the working database, then the "
@@ -159,6 +245,67 @@ def build_parser() -> argparse.ArgumentParser:
                     "named by PREFECT_API_URL and run them on schedule until interrupted. "
                     "Schedules are active only when TMT_ENV=prod.")
     serve.set_defaults(handler=_cmd_serve)
+
+    notify = commands.add_parser(
+        "notify", help="send reminders, alerts and the maintainers' digest (apprise)",
+        description="Queue the organization reminders due today (needs TMT_SIGNING_KEY), "
+                    "send the outbox through the apprise configuration TMT_APPRISE_CONFIG "
+                    "(without it, messages stay in $TMT_HOME/state/outbox.sqlite), and "
+                    "queue and send the maintainers' digest when something is new.")
+    notify.add_argument("--no-reminders", action="store_true",
+                        help="do not fail when TMT_SIGNING_KEY is missing (no reminders then)")
+    notify.set_defaults(handler=_cmd_notify)
+
+    confirmations = commands.add_parser(
+        "serve-confirmations", help="serve the listing confirmation page (signed links)",
+        description="Serve the page that the links in organization reminders open (needs "
+                    "TMT_SIGNING_KEY). In production, put it behind a reverse proxy with "
+                    "HTTPS at TMT_PUBLIC_URL (deploy/confirmations.md).")
+    confirmations.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
+    confirmations.add_argument("--port", type=int, default=8000, help="default: 8000")
+    confirmations.set_defaults(handler=_cmd_serve_confirmations)
+
+    campaign = commands.add_parser(
+        "campaign", help="plan the yearly update campaign and send the checklist",
+        description="Plan this year's update tasks (organizations to verify, LMIA quarters "
+                    "to load, guide sections, reference data), send the maintainers the "
+                    "checklist, then build: the tasks are in marts.update_tasks.")
+    campaign.set_defaults(handler=_cmd_campaign)
+
+    tasks = commands.add_parser("tasks", help="update tasks", description="Update tasks.")
+    task_actions = tasks.add_subparsers(dest="action", metavar="ACTION", required=True)
+    done = task_actions.add_parser(
+        "done", help="mark a task done by hand",
+        description="Mark an update task done (one the data cannot close by itself, such "
+                    "as a reference refresh).")
+    done.add_argument("task_id", help="task_id from marts.update_tasks")
+    done.add_argument("--by", metavar="NAME", help="who (default: $TMT_UPDATED_BY or the user)")
+    done.set_defaults(handler=_cmd_tasks_done)
+
+    dashboards = commands.add_parser(
+        "dashboards", help="Superset dashboards (tableaux de bord)",
+        description="Superset dashboards kept as code in dashboards/.")
+    dashboard_actions = dashboards.add_subparsers(dest="action", metavar="ACTION",
+                                                  required=True)
+    dashboards_deploy = dashboard_actions.add_parser(
+        "deploy", help="deploy dashboards/ and its roles to Superset",
+        description="Deploy the reviewed YAML tree in dashboards/ (database connection, "
+                    "datasets, charts, dashboards, matched by UUID) and dashboards/roles.yaml "
+                    "(roles carte_tmt and analyste, who sees which dashboard) to the Superset "
+                    "at $SUPERSET_URL (default http://127.0.0.1:8088, `make superset`), as "
+                    "$SUPERSET_ADMIN_USER / $SUPERSET_ADMIN_PASSWORD (admin/admin only for a "
+                    "Superset on this machine). The connection opens $TMT_HOME/warehouse/"
+                    "tmt.duckdb read-only. Re-deploying an unchanged tree changes nothing.")
+    dashboards_deploy.set_defaults(handler=_cmd_dashboards_deploy)
+    dashboards_export = dashboard_actions.add_parser(
+        "export", help="write what Superset holds back into dashboards/",
+        description="Export the Superset at $SUPERSET_URL into the dashboards/ tree, for a "
+                    "change made in a local Superset to be reviewed as a diff: files keep "
+                    "their names (matched by UUID), integer ids and the serving file's path "
+                    "are removed, nothing is deleted.")
+    dashboards_export.add_argument("--to", metavar="DIR",
+                                   help="write into DIR instead of dashboards/")
+    dashboards_export.set_defaults(handler=_cmd_dashboards_export)
 
     sql = commands.add_parser("sql", help="read-only query of the serving database",
                               description="Run one read-only SQL query on "

@@ -25,8 +25,14 @@ class Job:
 JOBS = (
     Job("lmia-weekly", "flows.refresh_lmia:refresh_lmia", "0 6 * * 1",
         description="New LMIA quarter? Pull (a no-op when nothing is new), then build."),
+    Job("site-checks-weekly", "flows.refresh_sites:refresh_sites", "0 3 * * 3",
+        description="Organization websites and guide sources (live), then a build."),
     Job("full-run", "flows.run_pipeline:run_pipeline", None,
         description="The whole pipeline once, on demand (`tmt run`)."),
+    Job("notify-daily", "flows.send_notifications:notify", "0 9 * * *",
+        description="Reminders due today, the outbox, the maintainers' digest (`tmt notify`)."),
+    Job("update-campaign-yearly", "flows.update_campaign:update_campaign", "0 8 15 1 *",
+        description="Yearly update campaign: tasks, checklist, build (`tmt campaign`)."),
 )
 
 

@@ -36,6 +36,62 @@ def _float(name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _path(name: str) -> Path | None:
+    raw = os.environ.get(name)
+    return Path(raw).expanduser() if raw and raw.strip() else None
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false, got {raw!r}")
+
+
+@dataclass(frozen=True)
+class SiteCheckSettings:
+    """Website and guide-source checks (flows/sitecheck, `tmt check-sites`)."""
+
+    live: bool  # false (default): no name is looked up, no site contacted
+    allow_networks: str  # tests only: networks reachable despite being private or loopback
+    guide_sources: Path  # the guide's sources: section × language → URLs (YAML)
+    concurrency: int  # checks at once, all hosts together
+    per_host: int  # requests at once to one host
+    host_interval_s: float  # between the starts of two requests to one host
+    connect_timeout_s: float
+    read_timeout_s: float
+    deadline_s: float  # one check, redirects and retries included
+    max_bytes: int  # a bigger page is `too_large`
+    retries: int  # transient failures only (network, 5xx, 429 with Retry-After)
+    backoff_s: float  # before the first retry; doubles each time
+    max_retry_after_s: float  # a longer Retry-After is reported as `rate_limited`
+    report_again_days: int  # a site still broken is reported again after this many days
+
+
+def _sitecheck() -> SiteCheckSettings:
+    return SiteCheckSettings(
+        live=_bool("TMT_SITECHECK_LIVE", False),
+        allow_networks=os.environ.get("TMT_SITECHECK_ALLOW_NETWORKS") or "",
+        guide_sources=_path("TMT_GUIDE_SOURCES")
+        or Path(__file__).resolve().parent / "sitecheck" / "guide_sources.yaml",
+        concurrency=_int("TMT_SITECHECK_CONCURRENCY", 16),
+        per_host=_int("TMT_SITECHECK_PER_HOST", 2),
+        host_interval_s=_float("TMT_SITECHECK_HOST_INTERVAL_S", 1.0),
+        connect_timeout_s=_float("TMT_SITECHECK_CONNECT_TIMEOUT_S", 5.0),
+        read_timeout_s=_float("TMT_SITECHECK_READ_TIMEOUT_S", 15.0),
+        deadline_s=_float("TMT_SITECHECK_DEADLINE_S", 60.0),
+        max_bytes=_int("TMT_SITECHECK_MAX_BYTES", 10 * 1024 * 1024),
+        retries=_int("TMT_SITECHECK_RETRIES", 2),
+        backoff_s=_float("TMT_HTTP_BACKOFF_S", 1.0),
+        max_retry_after_s=_float("TMT_SITECHECK_MAX_RETRY_AFTER_S", 60.0),
+        report_again_days=_int("TMT_SITECHECK_REPORT_AGAIN_DAYS", 7),
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -50,6 +106,23 @@ class Settings:
     keep_versions: int  # published serving databases kept besides the one served
     volume_band: float  # a file at 1/band or band times its previous period is flagged
     stale_after_months: int  # latest period older than this: a warning in the digest
+    # Notifications and listing confirmations (flows/notify, flows/confirm). None: not set.
+    apprise_config: Path | None  # the apprise YAML: destinations by tag (deploy/apprise/)
+    signing_key: str | None  # signs the links in organization reminders; see signing_key_or_fail
+    public_url: str  # base of those links: where `tmt serve-confirmations` is reachable
+    reminder_after_months: int  # a listing confirmed this long ago is asked again
+    reminder_interval_days: int  # first reminder → second → a call task for the maintainers
+    link_valid_days: int  # a signed link expires after this many days
+    send_max_attempts: int  # a message still failing after this many attempts is given up
+    send_backoff_s: int  # wait before the second attempt; doubles each time (capped at 12 h)
+    confirm_rate_per_minute: int  # requests per client address on the confirmation page
+    send_interval_s: float  # at least this long between two messages to one destination
+    sitecheck: SiteCheckSettings  # website and guide-source checks
+    # Superset (`tmt dashboards deploy`). None: not set; flows/dashboards/deploy.py allows
+    # the local defaults (admin/admin) only for a Superset on this machine.
+    superset_url: str
+    superset_admin_user: str | None
+    superset_admin_password: str | None
 
     # Layout of $TMT_HOME: every path the platform writes is derived here, nowhere else.
     @property
@@ -97,6 +170,31 @@ class Settings:
         return self.home / "quarantine" / "directory"
 
     @property
+    def confirmations_db(self) -> Path:
+        """Confirmations and change requests from the web page (SQLite: concurrent requests
+        write here; the build copies them into the warehouse)."""
+        return self.home / "state" / "confirmations.sqlite"
+
+    @property
+    def tasks_db(self) -> Path:
+        """Maintainers' update tasks (yearly campaign, calls to make); the build copies them."""
+        return self.home / "state" / "tasks.sqlite"
+
+    def signing_key_or_fail(self) -> str:
+        """The key that signs reminder links; sending reminders or serving the page needs it."""
+        if not self.signing_key:
+            from flows.errors import TmtError
+
+            raise TmtError("TMT_SIGNING_KEY is not set: organization reminders and the "
+                           "confirmation page need it (e.g. `python -c 'import secrets; "
+                           "print(secrets.token_urlsafe(32))'`)")
+        if len(self.signing_key) < 32:
+            from flows.errors import TmtError
+
+            raise TmtError("TMT_SIGNING_KEY is too short: use at least 32 random characters")
+        return self.signing_key
+
+    @property
     def exports_dir(self) -> Path:
         """Files for people and other systems: HSDS export, printable directory."""
         return self.home / "exports"
@@ -129,4 +227,18 @@ def get_settings() -> Settings:
         keep_versions=_int("TMT_KEEP_VERSIONS", 5),
         volume_band=_float("TMT_VOLUME_BAND", 2.0),
         stale_after_months=_int("TMT_STALE_AFTER_MONTHS", 9),
+        apprise_config=_path("TMT_APPRISE_CONFIG"),
+        signing_key=os.environ.get("TMT_SIGNING_KEY") or None,
+        public_url=(os.environ.get("TMT_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        reminder_after_months=_int("TMT_REMINDER_AFTER_MONTHS", 12),
+        reminder_interval_days=_int("TMT_REMINDER_INTERVAL_DAYS", 14),
+        link_valid_days=_int("TMT_LINK_VALID_DAYS", 60),
+        send_max_attempts=_int("TMT_SEND_MAX_ATTEMPTS", 10),
+        send_backoff_s=_int("TMT_SEND_BACKOFF_S", 300),
+        confirm_rate_per_minute=_int("TMT_CONFIRM_RATE_PER_MINUTE", 30),
+        send_interval_s=_float("TMT_SEND_INTERVAL_S", 5.5),  # apprise's own default pace
+        sitecheck=_sitecheck(),
+        superset_url=(os.environ.get("SUPERSET_URL") or "http://127.0.0.1:8088").rstrip("/"),
+        superset_admin_user=os.environ.get("SUPERSET_ADMIN_USER") or None,
+        superset_admin_password=os.environ.get("SUPERSET_ADMIN_PASSWORD") or None,
     )

@@ -73,10 +73,33 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                        ("original_name", "varchar"), ("source_row", "integer"),
                        ("reason", "varchar"), ("row_values", "varchar"),
                        ("quarantined_at", "timestamp")],
+    # From the confirmation page (flows/confirm), copied by each build: a verification
+    # (HSDS assured_date and who) is not an edit; a change request waits for a maintainer.
+    "verification": [("verification_id", "varchar primary key"),
+                     ("organization_id", "varchar not null"), ("campaign", "varchar not null"),
+                     ("assured_date", "timestamp not null"), ("assurer", "varchar"),
+                     ("token_issued_at", "timestamp")],
+    "change_request": [("change_request_id", "varchar primary key"),
+                       ("organization_id", "varchar not null"), ("campaign", "varchar"),
+                       ("submitted_at", "timestamp not null"), ("submitted_by", "varchar"),
+                       ("submitter_email", "varchar"), ("changes", "varchar"),
+                       ("comment", "varchar"), ("status", "varchar not null")],
 }
 # Replaced as a whole when their organization changes (their ids are stable anyway).
 CHILD_TABLES = ["contact", "location", "address", "phone", "schedule", "language",
                 "accessibility", "service", "service_area", "organization_population"]
+
+
+# The maintainers' update tasks (flows/tasks), dbt's other source fed from SQLite: created
+# here too, so that whatever prepares the directory's sources for dbt prepares it as well.
+OPS_DDL = """
+create schema if not exists ops;
+create table if not exists ops.update_task (
+    task_id varchar primary key, campaign varchar not null, kind varchar not null,
+    subject varchar not null, region_code varchar, due_date date not null,
+    organization_id varchar, details varchar, created_at timestamp not null,
+    done_at timestamp, done_by varchar
+);"""
 
 
 def ddl() -> str:
@@ -84,7 +107,10 @@ def ddl() -> str:
     for table, columns in TABLES.items():
         body = ", ".join(f"{name} {kind}" for name, kind in columns)
         statements.append(f"create table if not exists {SCHEMA}.{table} ({body});")
-    return "\n".join(statements)
+    # The site-check history (flows/sitecheck) is a dbt source too: created empty here as well.
+    from ..sitecheck.schema import SCHEMA as SITECHECK_DDL
+
+    return "\n".join([*statements, OPS_DDL, SITECHECK_DDL])
 
 
 def columns(table: str) -> list[str]:

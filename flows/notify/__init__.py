@@ -1,1 +1,3 @@
-"""Notifications: messages are written to a durable outbox first; sending comes later (issue 7)."""
+"""Notifications: every message is written to the outbox (SQLite) first, then sent through
+apprise by the `notify` flow (flows/send_notifications.py): alerts, the maintainers' digest,
+organization reminders. No Prefect imports here."""

@@ -4,9 +4,16 @@ SQLite at $TMT_HOME/state/outbox.sqlite, not a DuckDB table: the warehouse files
 single writer (ingest, dbt, publication), and an alert must be recordable while one of
 them holds the lock, or because one of them failed.
 
-Rows start `pending`. The sender (issue 7) moves them on (`sent`, `failed`) and counts
-`attempts`. The same message (tag, recipient, kind, template and payload alike) is queued
-once while it is pending: a failing quarterly run repeated daily does not pile up alerts.
+Rows start `pending`. The sender (flows/notify/sender.py) claims one (`sending`, with
+`claimed_by` and one more `attempt`) before it hands it to a destination, records each
+destination that accepted it (`delivered_to`), then marks it `sent`; a failure puts it back
+to `pending` with `last_error` and `next_attempt_at` (backoff), or `failed` when it cannot
+succeed (a refused address) or has used its attempts. A claim whose process died goes back
+to `pending` at the next send, keeping `delivered_to`: nothing is lost, and a destination
+that already accepted the message does not get it again. Digest items (template
+`digest_item`) are never sent alone: the digest takes them (`digested`, `digest_id`).
+The same message (tag, recipient, kind, template and payload alike) is queued once while
+it is pending: a failing quarterly run repeated daily does not pile up alerts.
 """
 from __future__ import annotations
 
@@ -37,6 +44,9 @@ create table if not exists outbox (
 create unique index if not exists outbox_pending_once
     on outbox (tag, coalesce(recipient, ''), payload_hash) where status = 'pending';
 """
+# Columns added for sending (issue 7); an outbox created before them gains them on open.
+SENDING_COLUMNS = {"next_attempt_at": "text", "claimed_by": "text", "claimed_at": "text",
+                   "delivered_to": "text not null default '[]'", "digest_id": "integer"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,16 @@ def connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(str(path), timeout=30, isolation_level=None)
     con.row_factory = sqlite3.Row
+    con.execute("pragma journal_mode = wal")  # readers (tests, the digest) never block a send
     con.executescript(SCHEMA)
+    present = {row["name"] for row in con.execute("pragma table_info(outbox)")}
+    if not set(SENDING_COLUMNS) <= present:
+        con.execute("begin immediate")  # two processes opening an old outbox at once
+        present = {row["name"] for row in con.execute("pragma table_info(outbox)")}
+        for name, kind in SENDING_COLUMNS.items():
+            if name not in present:
+                con.execute(f"alter table outbox add column {name} {kind}")
+        con.execute("commit")
     return con
 
 
@@ -108,3 +127,119 @@ def pending(path: Path, tag: str | None = None) -> list[dict]:
     finally:
         con.close()
     return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
+
+
+def _decoded(row: sqlite3.Row) -> dict:
+    return {**dict(row), "payload": json.loads(row["payload"]),
+            "delivered_to": json.loads(row["delivered_to"] or "[]")}
+
+
+def _write(path: Path, sql: str, params: tuple) -> int:
+    con = connect(path)
+    try:
+        return con.execute(sql, params).rowcount
+    finally:
+        con.close()
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def due(path: Path, now: datetime) -> list[dict]:
+    """Pending messages whose next attempt is due, oldest first (digest items excepted)."""
+    if not path.exists():
+        return []
+    con = connect(path)
+    try:
+        rows = con.execute(
+            """select * from outbox where status = 'pending' and template <> 'digest_item'
+               and (next_attempt_at is null or next_attempt_at <= ?) order by id""",
+            (stamp(now),)).fetchall()
+    finally:
+        con.close()
+    return [_decoded(row) for row in rows]
+
+
+def claim(path: Path, message_id: int, claimer: str, now: datetime) -> dict | None:
+    """Take one pending message for sending; None when another sender has it already."""
+    con = connect(path)
+    try:
+        con.execute("begin immediate")
+        taken = con.execute(
+            """update outbox set status = 'sending', claimed_by = ?, claimed_at = ?,
+                   attempts = attempts + 1 where id = ? and status = 'pending'""",
+            (claimer, stamp(now), message_id)).rowcount
+        row = con.execute("select * from outbox where id = ?", (message_id,)).fetchone()
+        con.execute("commit")
+    finally:
+        con.close()
+    return _decoded(row) if taken else None
+
+
+def record_delivery(path: Path, message_id: int, destination: str) -> None:
+    """One destination accepted the message: a retry must not send it there again."""
+    _write(path, """update outbox set delivered_to = json_insert(delivered_to, '$[#]', ?)
+                    where id = ? and not exists (select 1 from json_each(delivered_to)
+                                                 where value = ?)""",
+           (destination, message_id, destination))
+
+
+def mark_sent(path: Path, message_id: int, now: datetime) -> None:
+    _write(path, """update outbox set status = 'sent', sent_at = ?, last_error = null,
+                    claimed_by = null where id = ?""", (stamp(now), message_id))
+
+
+def mark_retry(path: Path, message_id: int, error: str, next_attempt: datetime) -> None:
+    _write(path, """update outbox set status = 'pending', last_error = ?, next_attempt_at = ?,
+                    claimed_by = null where id = ?""",
+           (error, stamp(next_attempt), message_id))
+
+
+def mark_waiting(path: Path, message_id: int, reason: str) -> None:
+    """Not sendable yet (no destination configured): back to pending, the attempt not counted."""
+    _write(path, """update outbox set status = 'pending', last_error = ?, claimed_by = null,
+                    attempts = max(attempts - 1, 0) where id = ?""", (reason, message_id))
+
+
+def mark_failed(path: Path, message_id: int, error: str) -> None:
+    _write(path, "update outbox set status = 'failed', last_error = ?, claimed_by = null "
+                 "where id = ?", (error, message_id))
+
+
+def release_abandoned(path: Path, now: datetime, alive, lease_s: int = 3600) -> list[int]:
+    """Claims left by a sender that died (killed, machine restarted) go back to `pending`.
+
+    `alive(claimed_by)` says whether the claiming process still runs (True, False, or None
+    when it cannot tell, e.g. another machine: then the claim expires after `lease_s`)."""
+    if not path.exists():
+        return []
+    con = connect(path)
+    released = []
+    try:
+        con.execute("begin immediate")
+        for row in con.execute("select id, claimed_by, claimed_at from outbox "
+                               "where status = 'sending'").fetchall():
+            running = alive(row["claimed_by"] or "")
+            expired = (now - datetime.fromisoformat(row["claimed_at"])).total_seconds() > lease_s
+            if running is False or (running is None and expired):
+                con.execute("update outbox set status = 'pending', claimed_by = null, "
+                            "last_error = 'interrupted while sending' where id = ?", (row["id"],))
+                released.append(row["id"])
+        con.execute("commit")
+    finally:
+        con.close()
+    return released
+
+
+def rows(path: Path, status: str | None = None) -> list[dict]:
+    """Every message (or those of one status), oldest first: for reports and tests."""
+    if not path.exists():
+        return []
+    con = connect(path)
+    try:
+        found = con.execute("select * from outbox where (? is null or status = ?) order by id",
+                            (status, status)).fetchall()
+    finally:
+        con.close()
+    return [_decoded(row) for row in found]

@@ -10,6 +10,10 @@ FLOWS = {
     "flows.build_warehouse": "build_warehouse",
     "flows.run_pipeline": "run_pipeline",
     "flows.refresh_lmia": "refresh_lmia",
+    "flows.refresh_sites": "refresh_sites",
+    "flows.send_notifications": "notify",
+    "flows.update_campaign": "update_campaign",
+    "flows.check_sites": "check_sites",
 }
 
 

@@ -105,13 +105,19 @@ def test_unknown_dataset_is_a_clear_error(prefect_engine, tmt_home, ckan):
 
 def test_each_run_leaves_a_table_for_maintainers(prefect_engine, tmt_home, ckan):
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterKey,
+        FlowRunFilter,
+        FlowRunFilterId,
+    )
 
-    ingest_lmia(ckan.dataset_url())
+    state = ingest_lmia(ckan.dataset_url(), return_state=True)
     with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["lmia-ingest"])))
-    rows = artifacts[-1].data
+        (artifact,) = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["lmia-ingest"])),
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+    rows = artifact.data
     rows = rows if isinstance(rows, list) else __import__("json").loads(rows)
     assert {row["statut / status"] for row in rows} == {"loaded"}
     assert sum(row["postes / positions"] for row in rows) == 12731 + 40959

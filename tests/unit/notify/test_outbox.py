@@ -30,7 +30,9 @@ def test_rows_have_the_documented_columns_and_pending_status(tmp_path):
                                          {"organization_id": "org-1"}, recipient="a@example.org")])
     (row,) = outbox.pending(path)
     assert set(row) == {"id", "created_at", "tag", "recipient", "kind", "template", "payload",
-                        "payload_hash", "status", "attempts", "last_error", "sent_at"}
+                        "payload_hash", "status", "attempts", "last_error", "sent_at",
+                        "next_attempt_at", "claimed_by", "claimed_at", "delivered_to",
+                        "digest_id"}
     assert (row["status"], row["attempts"], row["recipient"]) == ("pending", 0, "a@example.org")
     assert row["payload"] == {"organization_id": "org-1"}
 
@@ -49,3 +51,33 @@ def test_alert_text_is_french_first_then_english():
     assert french.startswith("Le fichier 2019q3_error_page_positive_en.csv n'a pas été chargé")
     assert "was not loaded" in english and "an HTML page" in english
     assert alert.payload["subject"].startswith("[TMT] Fichier LMIA en quarantaine")
+
+
+def test_an_outbox_made_before_the_sender_gains_its_columns(tmp_path):
+    path = tmp_path / "outbox.sqlite"
+    with sqlite3.connect(path) as con:  # the table as issue 4 created it
+        con.executescript(outbox.SCHEMA.split("create unique index")[0])
+        con.execute("insert into outbox (created_at, tag, kind, template, payload, payload_hash)"
+                    " values ('2026-01-01', 'alerts', 'k', 'alert', '{}', 'h')")
+    (row,) = outbox.pending(path)
+    assert row["delivered_to"] == "[]" and row["next_attempt_at"] is None
+
+
+def test_a_claim_is_taken_once_and_released_when_its_process_is_gone(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    path = tmp_path / "outbox.sqlite"
+    (message_id,) = outbox.enqueue(path, [messages.build_failed("x")])
+    now = datetime(2026, 11, 21, tzinfo=UTC)
+    assert outbox.claim(path, message_id, "host:1:a", now)["attempts"] == 1
+    assert outbox.claim(path, message_id, "host:2:b", now) is None  # another sender: no
+    assert outbox.release_abandoned(path, now, lambda who: True) == []
+    assert outbox.release_abandoned(path, now, lambda who: None) == []  # lease not over
+    later = now + timedelta(hours=2)
+    assert outbox.release_abandoned(path, later, lambda who: None) == [message_id]
+    outbox.claim(path, message_id, "host:3:c", later)
+    outbox.record_delivery(path, message_id, "dest-a")
+    outbox.record_delivery(path, message_id, "dest-a")
+    assert outbox.release_abandoned(path, later, lambda who: False) == [message_id]
+    (row,) = outbox.due(path, later)
+    assert (row["attempts"], row["delivered_to"]) == (2, ["dest-a"])

@@ -30,6 +30,10 @@ populations as (
     select * from {{ ref('stg_directory__target_populations') }}
 ),
 
+confirmations as (
+    select * from {{ ref('int_directory_organizations_confirmed') }}
+),
+
 regions_served as (
     select
         organization_id,
@@ -120,7 +124,7 @@ summarized as (
         first_locations.hours_text as hours,
         organizations.free_of_charge,
         coalesce(location_summary.locations, 0) as locations,
-        organizations.last_confirmed_at,
+        confirmations.last_confirmed_at,
         organizations.updated_at
     from organizations
     left join regions_served
@@ -137,6 +141,8 @@ summarized as (
         on organizations.organization_id = location_summary.organization_id
     left join first_locations
         on organizations.organization_id = first_locations.organization_id
+    left join confirmations
+        on organizations.organization_id = confirmations.organization_id
 )
 
 select * from summarized

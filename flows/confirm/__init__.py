@@ -1,0 +1,1 @@
+"""Listing confirmations: signed links, the confirmation page, and the way back to the warehouse."""

@@ -1,0 +1,1 @@
+"""Superset dashboards as code: the YAML tree in dashboards/ deployed over the REST API."""

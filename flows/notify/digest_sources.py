@@ -1,0 +1,121 @@
+"""What the maintainers' digest reports from the data itself (read-only): a new LMIA
+quarter, unplaced LMIA addresses, change requests waiting for review, stale listings.
+Each item has a key; the digest reports a key once (digest.py).
+
+Other parts queue their own items in the outbox (template `digest_item`, a `section`, a
+`key`, and `fr`/`en` texts or a `text` in French then English): data check warnings
+(flows/quality), calls to make (reminders), undelivered messages (sender), broken sites
+and changed guide sources (flows/sitecheck).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ..confirm import listing as listings
+from ..confirm import store as confirmations
+from ..settings import Settings
+
+REASONS = {  # stale_reasons of marts.listing_freshness
+    "not_confirmed_12_months": ("non confirmée depuis 12 mois", "not confirmed for 12 months"),
+    "broken_over_14_days": ("site en panne depuis plus de 14 jours",
+                            "website broken for over 14 days"),
+    "moved": ("site déplacé", "website moved"),
+    "hours_changed": ("heures modifiées sur le site", "hours changed on the website"),
+    "address_changed": ("adresse modifiée sur le site", "address changed on the website"),
+    "services_changed": ("services modifiés sur le site", "services changed on the website"),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    section: str
+    key: str
+    fr: str
+    en: str
+    weight: float = 0  # larger first within a section
+
+
+def _marts(con) -> dict[str, set[str]]:
+    tables: dict[str, set[str]] = {}
+    for table, column in con.execute("select table_name, column_name from "
+                                     "information_schema.columns where table_schema = 'marts'"
+                                     ).fetchall():
+        tables.setdefault(table, set()).add(column)
+    return tables
+
+
+def _n(value) -> str:
+    return f"{int(value):,}".replace(",", "\u202f")
+
+
+def from_warehouse(serving_db: Path) -> list[Item]:
+    if not serving_db.exists():
+        return []
+    items: list[Item] = []
+    with duckdb.connect(str(serving_db), read_only=True) as con:
+        marts = _marts(con)
+        if "fct_lmia_positions" in marts:
+            latest = con.execute(
+                """select period_year, period_quarter, sum(approved_positions)
+                   from marts.fct_lmia_positions where period_kind = 'quarter'
+                   group by all order by 1 desc, 2 desc limit 1""").fetchone()
+            if latest:
+                year, quarter, positions = latest
+                items.append(Item(
+                    "lmia_quarter", f"lmia_quarter:{year}Q{quarter}",
+                    f"{year} T{quarter} publié : {_n(positions)} postes approuvés",
+                    f"{year} Q{quarter} published: {_n(positions)} approved positions"))
+        if "lmia_unplaced_addresses" in marts:
+            for key, address, city, precision, positions in con.execute(
+                    """select address_key, address, city_as_written, geo_precision,
+                              approved_positions from marts.lmia_unplaced_addresses""").fetchall():
+                place = f"{address}" + (f" ({city})" if city else "")
+                items.append(Item("unplaced_addresses", f"unplaced:{key}",
+                                  f"{place} : {_n(positions)} postes, précision {precision}",
+                                  f"{place}: {_n(positions)} positions, precision {precision}",
+                                  positions or 0))
+        items += _freshness(con, marts.get("listing_freshness", set()))
+    return items
+
+
+def _freshness(con, columns: set[str]) -> list[Item]:
+    """Stale listings from marts.listing_freshness (flows/sitecheck). Broken and moved
+    sites are not read here: the site checks queue those items themselves, once per change."""
+    if not {"organization_id", "organization_name", "is_stale", "stale_reasons"} <= columns:
+        return []
+    def said(why: str, language: int) -> str:
+        return ", ".join(REASONS.get(code, (code, code))[language] for code in why.split(","))
+
+    return [Item("stale_listings", f"stale:{oid}:{why}", f"{name} : {said(why, 0)}",
+                 f"{name}: {said(why, 1)}")
+            for oid, name, why in con.execute(
+                """select organization_id, organization_name, stale_reasons
+                   from marts.listing_freshness where is_stale""").fetchall()]
+
+
+def change_requests(settings: Settings) -> list[Item]:
+    items = []
+    pending = [request for request in confirmations.change_requests(settings.confirmations_db)
+               if request["status"] == "pending"]
+    names = {entry.organization_id: entry.name
+             for entry in (listings.all_published(settings.serving_db) if pending else [])}
+    for request in pending:
+        name = names.get(request["organization_id"], request["organization_id"])
+        fields = ", ".join(json.loads(request["changes"])) or "commentaire"
+        comment = f" « {request['comment'][:160]} »" if request["comment"] else ""
+        who = request["submitted_by"] or "?"
+        items.append(Item(
+            "change_requests", f"change_request:{request['change_request_id']}",
+            f"{name} : {fields}{comment} (par {who}, "
+            f"{request['submitted_at'][:10]})",
+            f"{name}: {fields}{comment} (by {who}, "
+            f"{request['submitted_at'][:10]})"))
+    return items
+
+
+def collect(settings: Settings) -> list[Item]:
+    return from_warehouse(settings.serving_db) + change_requests(settings)

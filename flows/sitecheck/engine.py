@@ -1,0 +1,152 @@
+"""Check many URLs at once: worker threads take URLs from the per-host slots, check them
+(fetch → page text → fingerprint → status) and hand results back to the calling thread,
+which stores them in batches. Nothing of a page is kept beyond its result, so memory
+does not grow with the number of sites.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.cookiejar import DefaultCookiePolicy
+
+from . import classify, connect, content
+from .analysis import Analysis, Analyzer, analyze, processes_for
+from .deadline import Reaper
+from .fetch import Fetched, Fetcher, Policy, Slot
+from .hosts import HostSlots, host_of
+from .robots import Robots, RobotsCache
+
+log = logging.getLogger(__name__)
+REAL_PAGES = ("ok", "changed", "moved", "redirected")  # a page worth remembering
+
+
+@dataclass
+class Known:
+    """What the last good check of a URL left: fingerprint and validators."""
+
+    fingerprint: str | None
+    final_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class Result:
+    url: str
+    status: str
+    checked_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
+    http_status: int | None = None
+    final_url: str | None = None
+    chain: list[str] = field(default_factory=list)
+    fingerprint: str | None = None
+    content_changed: bool = False
+    lines: list[str] | None = None  # normalized text, when the page is new or changed
+    bytes: int = 0
+    elapsed_ms: int = 0
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class Limits:
+    concurrency: int = 16
+    per_host: int = 2
+    interval_s: float = 1.0
+    processes: int | None = None  # page analysis; None: analysis.processes_for(URLs)
+
+
+def check_one(fetcher: Fetcher, url: str, slot: Slot, known: Known | None,
+              analyzer: Callable[[bytes, str | None], Analysis] = analyze) -> Result:
+    validators = vars(known) if known and known.fingerprint else None
+    fetched = fetcher.check(url, slot, validators)
+    read, lines, fingerprint = None, None, None
+    if fetched.not_modified and known:
+        fingerprint = known.fingerprint
+    elif fetched.body is not None and fetched.error_kind is None \
+            and 200 <= (fetched.http_status or 0) < 300:
+        found = analyzer(fetched.body, fetched.headers.get("content-type"))
+        read, lines, fingerprint = found.page, found.lines, found.fingerprint
+    before = known.fingerprint if known else None
+    changed = content.comparable(before, fingerprint) and fingerprint != before
+    status = classify.status(fetched, read, changed)
+    return _result(fetched, status, fingerprint, changed, lines, known)
+
+
+def _result(fetched: Fetched, status, fingerprint, changed, lines, known) -> Result:
+    real = status in REAL_PAGES
+    result = Result(
+        url=fetched.url, status=status, http_status=fetched.http_status,
+        final_url=fetched.final_url, chain=fetched.chain,
+        fingerprint=fingerprint if real else None, content_changed=changed and real,
+        bytes=fetched.bytes, elapsed_ms=round(fetched.elapsed_s * 1000), error=fetched.error)
+    if real:
+        new = not known or known.fingerprint != fingerprint
+        result.lines = lines if new else None
+        result.etag = fetched.headers.get("etag") or (known.etag if known else None)
+        result.last_modified = fetched.headers.get("last-modified") or \
+            (known.last_modified if known else None)
+    return result
+
+
+def run(urls: list[str], policy: Policy, limits: Limits, guard: connect.Guard,
+        known: dict[str, Known], robots_known: dict[str, Robots], on_result) -> list[Robots]:
+    """Check every URL; `on_result` is called on this thread for each result.
+    Returns the robots.txt files fetched (for the store). A URL whose check crashed is
+    raised about after all the others are done."""
+    slots = HostSlots(limits.per_host, limits.interval_s)
+    slots.add(urls)
+    reaper = Reaper()
+    session = connect.session(guard, policy.user_agent, pools=max(64, limits.concurrency * 2))
+    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # no cookies kept
+    robots = RobotsCache(robots_known)
+    fetcher = Fetcher(session, policy, slots, reaper, robots)
+    processes = processes_for(len(urls)) if limits.processes is None else limits.processes
+    analyzer = Analyzer(processes)
+    results: queue.Queue = queue.Queue(maxsize=limits.concurrency * 4)
+    crashed: list[tuple[str, BaseException]] = []
+    finished, stop = object(), threading.Event()
+
+    def work() -> None:
+        while not stop.is_set() and (url := slots.take()) is not None:
+            slot = Slot(slots, host_of(url))
+            try:
+                results.put(check_one(fetcher, url, slot, known.get(url), analyzer))
+            except Exception as exc:  # a bug must not stop the other checks; raised below
+                log.exception("%s: check crashed", url)
+                crashed.append((url, exc))
+            finally:
+                slot.release()
+        results.put(finished)
+
+    workers = [threading.Thread(target=work, name=f"sitecheck-{n}", daemon=True)
+               for n in range(max(1, min(limits.concurrency, len(urls))))]
+    for worker in workers:
+        worker.start()
+    running = len(workers)
+    try:
+        while running:
+            item = results.get()
+            if item is finished:
+                running -= 1
+            else:
+                on_result(item)
+    except BaseException:  # the store failed, or Ctrl-C: let the workers finish and stop
+        stop.set()
+        while running:
+            running -= results.get() is finished
+        raise
+    finally:
+        for worker in workers:
+            worker.join()
+        reaper.stop()
+        session.close()
+        analyzer.close()
+    if crashed:
+        url, exc = crashed[0]
+        raise RuntimeError(f"{len(crashed)} check(s) crashed, first {url}: {exc}") from exc
+    return robots.fetched
