@@ -31,9 +31,11 @@ if mode == "ingest":
     from flows.lmia.sources import discover
     settings = get_settings()
     started = time.perf_counter()
+    # What the ingest_lmia flow does, without Prefect: archive every file, then parse the
+    # new ones in parallel and load them through one connection.
     candidates, _ = discover(str(source), ingest.http_policy(settings), settings.lmia_dataset_id)
-    for candidate in candidates:
-        report = ingest.load_archived(ingest.fetch(candidate, settings), settings)
+    batch = [ingest.fetch(candidate, settings) for candidate in candidates]
+    for report in ingest.load_batch(batch, settings):
         rows += report.rows
         positions += report.approved_positions
 elif mode == "parse":
