@@ -12,6 +12,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.directory import importer
+from flows.errors import TmtError
+from flows.notify import messages, outbox
 from flows.settings import get_settings
 
 
@@ -37,6 +39,12 @@ def load_directory(parsed, archived, updated_by: str):
 
 
 @task(cache_policy=NO_CACHE)
+def queue_alert(message: outbox.Message) -> int:
+    """The maintainers' alert, into the outbox (sent by `tmt notify`)."""
+    return len(outbox.enqueue(get_settings().outbox_db, [message]))
+
+
+@task(cache_policy=NO_CACHE)
 def write_import_report(parsed, result, archived) -> str:
     path = importer.write_report(parsed, result, archived, get_settings())
     logger = get_run_logger()
@@ -48,11 +56,19 @@ def write_import_report(parsed, result, archived) -> str:
 @flow(name="import_directory", log_prints=True)
 def import_directory(source: str | None = None, updated_by: str | None = None):
     source = source or get_settings().directory_source
-    archived = archive_spreadsheet(source)
-    parsed = read_spreadsheet(archived)
+    try:
+        archived = archive_spreadsheet(source)
+        parsed = read_spreadsheet(archived)
+    except TmtError as exc:  # unreadable file: nothing imported, a person must look
+        queue_alert(messages.directory_import_failed(source, str(exc)))
+        raise
     quarantined = quarantine_rejected_rows(parsed, archived)
     result = load_directory(parsed, archived, updated_by or importer.default_updated_by())
     write_import_report(parsed, result, archived)
+    if parsed.rejected:
+        queue_alert(messages.directory_rows_rejected(
+            archived.original_name, [error.line(archived.original_name) for error in parsed.rejected],
+            quarantined))
     importer.raise_if_rejected(parsed, archived.original_name, quarantined)
     return result
 

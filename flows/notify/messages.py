@@ -94,6 +94,29 @@ def source_unreachable(source: str, reason: str) -> Message:
         source=source, reason=reason)
 
 
+def directory_rows_rejected(name: str, lines: list[str], quarantine: str | None) -> Message:
+    """Rows of the directory spreadsheet that were not imported (the good rows were)."""
+    listed = "\n".join(f"- {line}" for line in lines)
+    return _alert(
+        "directory_rows_rejected",
+        subject_fr=f"Répertoire : {len(lines)} ligne(s) rejetée(s) dans {name}",
+        subject_en=f"Directory: {len(lines)} row(s) rejected in {name}",
+        text_fr=(f"Les autres lignes sont importées. À corriger puis réimporter : {quarantine}"
+                 f"\n{listed}"),
+        text_en=f"The other rows were imported. Fix, then import again: {quarantine}\n{listed}",
+        file=name, rows_rejected=lines, quarantine=quarantine)
+
+
+def directory_import_failed(source: str, reason: str) -> Message:
+    """The directory spreadsheet could not be read at all: nothing was imported."""
+    return _alert(
+        "directory_import_failed",
+        subject_fr="Import du répertoire en échec", subject_en="Directory import failed",
+        text_fr=f"Rien n'a été importé.\nRaison : {reason}\nSource : {source}",
+        text_en=f"Nothing was imported.\nReason: {reason}\nSource: {source}",
+        source=source, reason=reason)
+
+
 def build_failed(reason: str) -> Message:
     return _alert(
         "dbt_build_failed",
