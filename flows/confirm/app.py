@@ -104,6 +104,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return None
         return fields
 
+    async def checked_post(request: Request, organization_id: str, token: str, lang: str):
+        """(grant, form fields, None) for a valid link and CSRF token, else (None, None,
+        the refusal page): every form post passes through this one gate."""
+        grant = grant_for(organization_id, token)
+        if grant is None:
+            return None, None, refused(lang)
+        fields = await checked_form(request, token)
+        if fields is None:
+            return None, None, message(lang, TEXTS[lang]["refused_title"],
+                                       TEXTS[lang]["form_expired"], 403,
+                                       back_url=urls(organization_id, token, lang)[0])
+        return grant, fields, None
+
     @app.get("/", response_class=HTMLResponse)
     def home(lang: str | None = None):
         lang = language(lang)
@@ -130,13 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def confirm(request: Request, organization_id: str, token: str,
                       lang: str | None = None):
         lang = language(lang)
-        grant = grant_for(organization_id, token)
-        if grant is None:
-            return refused(lang)
-        fields = await checked_form(request, token)
-        if fields is None:
-            return message(lang, TEXTS[lang]["refused_title"], TEXTS[lang]["form_expired"],
-                           403, back_url=urls(organization_id, token, lang)[0])
+        grant, fields, refusal = await checked_post(request, organization_id, token, lang)
+        if refusal is not None:
+            return refusal
         if listings.published(settings.serving_db, organization_id) is None:
             return message(lang, TEXTS[lang]["gone_title"], TEXTS[lang]["gone_body"], 410)
         store.confirm(settings.confirmations_db, organization_id, grant.campaign,
@@ -148,13 +157,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def correct(request: Request, organization_id: str, token: str,
                       lang: str | None = None):
         lang = language(lang)
-        grant = grant_for(organization_id, token)
-        if grant is None:
-            return refused(lang)
-        fields = await checked_form(request, token)
-        if fields is None:
-            return message(lang, TEXTS[lang]["refused_title"], TEXTS[lang]["form_expired"],
-                           403, back_url=urls(organization_id, token, lang)[0])
+        grant, fields, refusal = await checked_post(request, organization_id, token, lang)
+        if refusal is not None:
+            return refusal
         published = listings.published(settings.serving_db, organization_id)
         if published is None:
             return message(lang, TEXTS[lang]["gone_title"], TEXTS[lang]["gone_body"], 410)
