@@ -176,6 +176,11 @@ class Settings:
         return self.home / "state" / "confirmations.sqlite"
 
     @property
+    def runs_db(self) -> Path:
+        """The run journal (flows/ops/journal.py): every flow run, how it ended, its counts."""
+        return self.home / "state" / "runs.sqlite"
+
+    @property
     def tasks_db(self) -> Path:
         """Maintainers' update tasks (yearly campaign, calls to make); the build copies them."""
         return self.home / "state" / "tasks.sqlite"

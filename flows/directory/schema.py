@@ -99,6 +99,11 @@ create table if not exists ops.update_task (
     subject varchar not null, region_code varchar, due_date date not null,
     organization_id varchar, details varchar, created_at timestamp not null,
     done_at timestamp, done_by varchar
+);
+create table if not exists ops.flow_run (
+    run_id varchar primary key, flow varchar not null, parent_run_id varchar,
+    started_at timestamp not null, ended_at timestamp, state varchar not null,
+    summary varchar, message varchar, data_docs_url varchar
 );"""
 
 

@@ -1,5 +1,6 @@
 """Copy what arrived outside the pipeline into the working database, before dbt builds:
-confirmations and change requests from the confirmation page, and the update tasks.
+confirmations and change requests from the confirmation page, the update tasks and the run
+journal.
 
 Their system of record is SQLite under $TMT_HOME/state (web requests and reminders write
 there at any time; this file has one writer, the build). Each build mirrors them whole, in
@@ -13,10 +14,12 @@ import pandas as pd
 
 from flows.confirm import store as confirmations
 from flows.directory import schema as directory_schema
+from flows.ops import journal
 from flows.settings import Settings
 from flows.tasks import store as tasks
 
-TIMESTAMPS = ("assured_date", "token_issued_at", "submitted_at", "created_at", "done_at")
+TIMESTAMPS = ("assured_date", "token_issued_at", "submitted_at", "created_at", "done_at",
+              "started_at", "ended_at")
 
 
 def _utc(value: str | None) -> datetime | None:
@@ -43,6 +46,7 @@ def import_state(settings: Settings) -> dict[str, int]:
                             ["task_id", "campaign", "kind", "subject", "region_code",
                              "due_date", "organization_id", "details", "created_at",
                              "done_at", "done_by"]),
+        "ops.flow_run": (journal.all_runs(settings.runs_db), journal.COLUMNS),
     }
     con = directory_schema.connect(settings.work_db)
     try:
