@@ -59,9 +59,25 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Checked:
+    """One expectation as evaluated, passed or not: what the operations dashboard shows."""
+
+    batch_id: str
+    result: Finding  # a Finding's fields describe a passed expectation as well
+    success: bool
+
+    @property
+    def outcome(self) -> str:
+        if self.success:
+            return "passed"
+        return "failed" if self.result.is_critical else "warning"
+
+
+@dataclass(frozen=True)
 class Outcome:
     checkpoint: str
     findings: list[Finding]
+    checked: list[Checked] = field(default_factory=list)
 
     @property
     def critical(self) -> list[Finding]:
@@ -86,7 +102,7 @@ def run_checkpoint(name: str, batches: list[Batch], docs_root: Path | None = Non
     context = gx.get_context(mode="ephemeral")
     # Progress bars go to stderr, which the CLI keeps for the one line a person must read.
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    findings, results = [], []
+    findings, checked, results = [], [], []
     for batch in batches:
         suite = context.suites.add(batch.suite)
         asset = context.data_sources.add_pandas(suite.name).add_dataframe_asset(suite.name)
@@ -96,12 +112,15 @@ def run_checkpoint(name: str, batches: list[Batch], docs_root: Path | None = Non
         result = definition.run(
             batch_parameters={"dataframe": batch.frame},
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS})
-        findings += [_finding(suite.name, batch, check) for check in result.results
-                     if not check.success]
+        for check in result.results:
+            evaluated = _finding(suite.name, batch, check)
+            checked.append(Checked(batch.batch_id, evaluated, bool(check.success)))
+            if not check.success:
+                findings.append(evaluated)
         results.append((batch, result))
     if docs_root is not None:
         write_data_docs(docs_root, name, results)
-    return Outcome(name, findings)
+    return Outcome(name, findings, checked)
 
 
 def _finding(suite_name: str, batch: Batch, check) -> Finding:

@@ -90,8 +90,10 @@ CHILD_TABLES = ["contact", "location", "address", "phone", "schedule", "language
                 "accessibility", "service", "service_area", "organization_population"]
 
 
-# The maintainers' update tasks (flows/tasks), dbt's other source fed from SQLite: created
-# here too, so that whatever prepares the directory's sources for dbt prepares it as well.
+# The maintainers' update tasks (flows/tasks), the run journal (flows/ops) and the outbox
+# (flows/notify: no body, no address, only the kind of recipient and the organization),
+# dbt's other sources fed from SQLite: created here too, so that whatever prepares the
+# directory's sources for dbt prepares them as well.
 OPS_DDL = """
 create schema if not exists ops;
 create table if not exists ops.update_task (
@@ -104,6 +106,12 @@ create table if not exists ops.flow_run (
     run_id varchar primary key, flow varchar not null, parent_run_id varchar,
     started_at timestamp not null, ended_at timestamp, state varchar not null,
     summary varchar, message varchar, data_docs_url varchar
+);
+create table if not exists ops.message (
+    message_id bigint primary key, created_at timestamp not null, tag varchar not null,
+    recipient_kind varchar not null, kind varchar not null, template varchar not null,
+    status varchar not null, attempts integer, sent_at timestamp,
+    organization_id varchar, campaign varchar, step varchar
 );"""
 
 
@@ -112,10 +120,12 @@ def ddl() -> str:
     for table, columns in TABLES.items():
         body = ", ".join(f"{name} {kind}" for name, kind in columns)
         statements.append(f"create table if not exists {SCHEMA}.{table} ({body});")
-    # The site-check history (flows/sitecheck) is a dbt source too: created empty here as well.
+    # The site-check history (flows/sitecheck) and the checkpoints' results (flows/quality)
+    # are dbt sources too: created empty here as well.
+    from ..quality.results import DDL as QUALITY_DDL
     from ..sitecheck.schema import SCHEMA as SITECHECK_DDL
 
-    return "\n".join([*statements, OPS_DDL, SITECHECK_DDL])
+    return "\n".join([*statements, OPS_DDL, QUALITY_DDL, SITECHECK_DDL])
 
 
 def columns(table: str) -> list[str]:

@@ -243,3 +243,33 @@ def rows(path: Path, status: str | None = None) -> list[dict]:
     finally:
         con.close()
     return [_decoded(row) for row in found]
+
+
+# What the warehouse may know of a message (`ops.message`, the operations dashboard): never
+# its body or its address, which for a reminder is an organization's or a person's email.
+WAREHOUSE_COLUMNS = ["message_id", "created_at", "tag", "recipient_kind", "kind", "template",
+                     "status", "attempts", "sent_at", "organization_id", "campaign", "step"]
+
+
+def for_warehouse(path: Path) -> list[dict]:
+    """Every message, reduced to WAREHOUSE_COLUMNS; reminders keep their organization id,
+    campaign and step (from the payload), which the confirmations are matched on."""
+    if not path.exists():
+        return []
+    con = connect(path)
+    try:
+        found = con.execute(
+            """select id as message_id, created_at, tag,
+                      case when tag = 'org-reminders' then 'organization' else 'maintainers'
+                      end as recipient_kind,
+                      kind, template, status, attempts, sent_at,
+                      case when tag = 'org-reminders'
+                           then json_extract(payload, '$.organization_id') end as organization_id,
+                      case when tag = 'org-reminders'
+                           then json_extract(payload, '$.campaign') end as campaign,
+                      case when tag = 'org-reminders'
+                           then json_extract(payload, '$.step') end as step
+               from outbox order by id""").fetchall()
+    finally:
+        con.close()
+    return [dict(row) for row in found]

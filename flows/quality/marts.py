@@ -15,6 +15,7 @@ import duckdb
 from expectations.checkpoint import Batch, Outcome, run_checkpoint
 from flows.errors import TmtError
 from flows.notify import messages, outbox
+from flows.quality import results
 from flows.settings import Settings
 
 POSITIONS_QUERY = """
@@ -200,8 +201,10 @@ def validate_marts(settings: Settings, today: date | None = None) -> Outcome:
 
 
 def check_marts(settings: Settings, today: date | None = None) -> Outcome:
-    """Validate, queue the alert or the digest items, raise on a critical failure."""
+    """Validate, keep the results, queue the alert or the digest items, raise on a critical
+    failure."""
     outcome = validate_marts(settings, today)
+    results.record(settings.work_db, outcome)
     queued = messages.digest_items("marts", "marts", outcome.warnings)
     if outcome.critical:
         queued.append(messages.checks_failed(outcome))

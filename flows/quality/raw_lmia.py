@@ -15,6 +15,7 @@ from dataclasses import replace
 from expectations.checkpoint import Batch, Outcome, run_checkpoint
 from flows.lmia import archive, load
 from flows.lmia.ingest import FileReport
+from flows.quality import results
 from flows.settings import Settings
 
 FILE_QUERY = """
@@ -121,6 +122,7 @@ def check_loaded_file(settings: Settings, report: FileReport) -> FileReport:
     checks = [finding.as_dict() for finding in outcome.findings]
     con = load.connect(settings.work_db)
     try:
+        results.record_with(con, outcome)
         if not outcome.critical:
             load.record_check(con, report.sha256, len(outcome.warnings))
             return replace(report, checks=checks)

@@ -4,7 +4,10 @@ Called only after dbt build (with its tests) and the mart checkpoint have passed
 `marts` schema is published, plus `meta.publication` (version, time, fingerprint): the
 working file's raw rows stay behind. When the marts are the same as the served ones (same
 fingerprint), nothing is published: a re-run adds no version and leaves the serving file
-byte for byte as it was.
+byte for byte as it was. The operations marts (`ops_*`: runs, reminders, check results)
+are left out of the fingerprint: they change with every run, and a re-run must not publish
+for that alone; they are published with the next change of the data (a site check, a new
+quarter, a confirmation).
 """
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ import duckdb
 from flows.errors import TmtError
 from flows.settings import Settings
 from flows.warehouse import versions
+
+OPERATIONS_PREFIX = "ops_"
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,8 @@ def publish(settings: Settings) -> Publication:
             tables = mart_tables(con)
             if not tables:
                 raise TmtError(f"{settings.work_db}: no marts to publish (did dbt build run?)")
-            fingerprint = marts_fingerprint(con, tables)
+            fingerprint = marts_fingerprint(con, [table for table in tables
+                                                  if not table.startswith(OPERATIONS_PREFIX)])
             served = versions.publication_of(settings.serving_db)
             if served and served["fingerprint"] == fingerprint:
                 return Publication(served["version"], settings.serving_db, changed=False)

@@ -1,6 +1,6 @@
 """Copy what arrived outside the pipeline into the working database, before dbt builds:
-confirmations and change requests from the confirmation page, the update tasks and the run
-journal.
+confirmations and change requests from the confirmation page, the update tasks, the run
+journal and the outbox (what was sent, to which kind of recipient: no body, no address).
 
 Their system of record is SQLite under $TMT_HOME/state (web requests and reminders write
 there at any time; this file has one writer, the build). Each build mirrors them whole, in
@@ -14,12 +14,13 @@ import pandas as pd
 
 from flows.confirm import store as confirmations
 from flows.directory import schema as directory_schema
+from flows.notify import outbox
 from flows.ops import journal
 from flows.settings import Settings
 from flows.tasks import store as tasks
 
 TIMESTAMPS = ("assured_date", "token_issued_at", "submitted_at", "created_at", "done_at",
-              "started_at", "ended_at")
+              "started_at", "ended_at", "sent_at")
 
 
 def _utc(value: str | None) -> datetime | None:
@@ -47,6 +48,7 @@ def import_state(settings: Settings) -> dict[str, int]:
                              "due_date", "organization_id", "details", "created_at",
                              "done_at", "done_by"]),
         "ops.flow_run": (journal.all_runs(settings.runs_db), journal.COLUMNS),
+        "ops.message": (outbox.for_warehouse(settings.outbox_db), outbox.WAREHOUSE_COLUMNS),
     }
     con = directory_schema.connect(settings.work_db)
     try:

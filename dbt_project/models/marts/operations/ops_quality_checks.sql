@@ -1,0 +1,29 @@
+-- The latest result of every expectation: for each checkpoint, suite and batch (a raw LMIA
+-- file, a mart frame), the rows of its most recent run (ops.quality_check).
+with
+
+checks as (
+    select * from {{ ref('stg_ops__quality_checks') }}
+),
+
+latest_runs as (
+    select
+        checkpoint,
+        suite,
+        batch,
+        max(checked_at) as checked_at
+    from checks
+    group by checkpoint, suite, batch
+),
+
+latest_results as (
+    select checks.*
+    from checks
+    inner join latest_runs
+        on checks.checkpoint = latest_runs.checkpoint
+        and checks.suite = latest_runs.suite
+        and checks.batch = latest_runs.batch
+        and checks.checked_at = latest_runs.checked_at
+)
+
+select * from latest_results
