@@ -75,6 +75,24 @@ def test_marts_follow_the_contract_and_reconcile_with_raw(built):
     assert quebec >= 0.99
 
 
+def test_the_publication_shows_the_checks_it_passed(built):
+    """Both checkpoints' results reach the served ops_quality_checks: the raw one per file
+    (ingest) and the mart one of this very build (rebuilt after the checkpoint)."""
+    with duckdb.connect(str(built.serving_db), read_only=True) as con:
+        counts = dict(con.execute("select checkpoint, count(distinct batch) "
+                                  "from marts.ops_quality_checks group by all").fetchall())
+        outcomes = {outcome for (outcome,) in con.execute(
+            "select distinct outcome from marts.ops_quality_checks").fetchall()}
+    with duckdb.connect(str(built.work_db), read_only=True) as con:
+        last_mart_check = con.execute("select max(checked_at) from ops.quality_check "
+                                      "where checkpoint = 'marts'").fetchone()[0]
+    with duckdb.connect(str(built.serving_db), read_only=True) as con:
+        assert con.execute("select max(checked_at) from marts.ops_quality_checks where "
+                           "checkpoint = 'marts'").fetchone()[0] == last_mart_check
+    assert counts == {"raw_lmia": 4, "marts": 5}  # 3 LMIA frames, 2 directory frames
+    assert outcomes <= {"passed", "warning"}
+
+
 def test_failed_build_keeps_the_last_good_serving_database(built, monkeypatch):
     monkeypatch.setenv("TMT_HOME", str(built.home))
     before = sha256(built.serving_db)

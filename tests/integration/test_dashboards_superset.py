@@ -12,6 +12,7 @@ import subprocess
 import sys
 from types import SimpleNamespace
 
+import duckdb
 import pytest
 import requests
 import yaml
@@ -22,6 +23,7 @@ from flows.dashboards.deploy import DASHBOARDS_DIR
 from flows.directory import importer
 from flows.settings import REPO_ROOT, bundled_directory_sample, get_settings
 from tests.flows.test_build_warehouse import load_sample
+from tests.support.operations import write_operations_state
 
 SUPERSET_PYTHON = REPO_ROOT / ".venv-superset" / "bin" / "python"
 SERVICE = REPO_ROOT / "deploy" / "superset" / "service.py"
@@ -66,7 +68,8 @@ def starting(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory, prefect_engine):
-    """The bundled samples built and published: the LMIA files and the directory."""
+    """The bundled samples built and published: the LMIA files and the directory, with a
+    few days of operations (runs, reminders, a confirmation) for Fraîcheur et opérations."""
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TMT_HOME", str(home))
@@ -75,6 +78,11 @@ def warehouse(tmp_path_factory, prefect_engine):
         archived = importer.archive_source(bundled_directory_sample(), settings)
         importer.load_parsed(importer.parse_archived(archived, settings), archived, settings,
                              "test")
+        with duckdb.connect(str(settings.work_db), read_only=True) as con:
+            first, second = [oid for (oid,) in con.sql(
+                "select organization_id from directory.organization order by name limit 2"
+            ).fetchall()]
+        write_operations_state(settings, confirmed_id=first, failed_id=second)
         build_warehouse()
     return home
 
