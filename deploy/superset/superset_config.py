@@ -62,18 +62,26 @@ PUBLIC_ROLE_LIKE = None
 # Roles and users are managed over the REST API by `tmt dashboards deploy`.
 FAB_ADD_SECURITY_API = True
 
-# Nothing leaves the machine: the browser may load only this server's own files. This
-# blocks the telemetry pixel of the stock frontend (scarf.sh), Mapbox and tile servers
-# (deck.gl draws points without a base map) and web fonts.
+# The map's base map: raster tiles, which deck.gl draws without a Mapbox key. The one
+# choice offered in Explore; the map chart names the same URL (dashboards/charts/
+# carte_points.yaml). OpenStreetMap's own servers suit light use only (their tile usage
+# policy): for more, a tile provider or server, named here and in the chart.
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DECKGL_BASE_MAP = [[TILE_URL, "OpenStreetMap"]]
+TILE_ORIGIN = "https://tile.openstreetmap.org"
+
+# Nothing else leaves the machine: the browser may load this server's own files and the
+# base map's tiles only. This blocks the telemetry pixel of the stock frontend (scarf.sh),
+# Mapbox and web fonts.
 MAPBOX_API_KEY = ""
 TALISMAN_ENABLED = True
 TALISMAN_CONFIG = {
     "content_security_policy": {
         "base-uri": ["'self'"],
         "default-src": ["'self'"],
-        "img-src": ["'self'", "blob:", "data:"],
+        "img-src": ["'self'", "blob:", "data:", TILE_ORIGIN],
         "worker-src": ["'self'", "blob:"],
-        "connect-src": ["'self'"],
+        "connect-src": ["'self'", TILE_ORIGIN],
         "object-src": "'none'",
         "style-src": ["'self'", "'unsafe-inline'"],
         "font-src": ["'self'", "data:"],
@@ -95,7 +103,30 @@ ROW_LIMIT = 50_000
 TMT_DUCKDB_SCHEMAS = frozenset({"marts"})
 
 
-def _only_marts(app):  # FLASK_APP_MUTATOR: runs once the app is built
+def _public_language_pack(app) -> None:
+    """The login page in French: the frontend fetches /superset/language_pack/<lang>/
+    before anyone is logged in, and Superset guards that view with `has_access`, so an
+    anonymous visitor (the Public role has no permission) got a redirect and the page fell
+    back to English. The packs are the translation catalogues shipped with Superset, the
+    same for everyone: served here to anyone, for the configured languages only."""
+    import re
+
+    from flask import request, send_file
+
+    translations = Path(__import__("superset").__file__).parent / "translations"
+    path_pattern = re.compile(r"/superset/language_pack/([a-z]{2,3}(?:_[A-Z]{2})?)/")
+
+    @app.before_request
+    def language_pack_for_everyone():
+        found = path_pattern.fullmatch(request.path)
+        if found and found.group(1) in app.config["LANGUAGES"]:
+            pack = translations / found.group(1) / "LC_MESSAGES" / "messages.json"
+            if pack.is_file():
+                return send_file(pack, mimetype="application/json")
+        return None
+
+
+def _only_marts(app):
     from superset.databases.api import DatabaseRestApi
     from superset.db_engine_specs.duckdb import DuckDBEngineSpec
 
@@ -117,4 +148,9 @@ def _only_marts(app):  # FLASK_APP_MUTATOR: runs once the app is built
     return app
 
 
-FLASK_APP_MUTATOR = _only_marts
+def _mutate(app):  # FLASK_APP_MUTATOR: runs once the app is built
+    _public_language_pack(app)
+    return _only_marts(app)
+
+
+FLASK_APP_MUTATOR = _mutate

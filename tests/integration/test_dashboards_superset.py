@@ -34,6 +34,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
 TREE = {kind: len(list((DASHBOARDS_DIR / kind).rglob("*.yaml")))
         for kind in ("databases", "datasets", "charts", "dashboards")}
 MAP_CHARTS = {"Carte des postes approuvés", "Employeurs derrière les points"}
+TILE_SERVER = "https://tile.openstreetmap.org/"  # DECKGL_BASE_MAP in superset_config.py
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -292,11 +293,13 @@ def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path
     charts_in = {data["slug"]: len(chart_nodes(data)) for data in (
         yaml.safe_load(path.read_text()) for path in (DASHBOARDS_DIR / "dashboards").iterdir())}
     outside: list[str] = []
+    tiles: list[str] = []  # the map's base map (OpenStreetMap): asked for, never fetched here
 
     def loopback_only(route):  # Superset must not need the internet (nor reach it)
         if route.request.url.startswith(superset.url):
             return route.continue_()
-        outside.append(route.request.url)
+        is_tile = route.request.url.startswith(TILE_SERVER)
+        (tiles if is_tile else outside).append(route.request.url)
         return route.abort()
 
     with sync_playwright() as playwright:
@@ -305,6 +308,11 @@ def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path
         page = browser.new_page(viewport={"width": 1400, "height": 2400}, locale="fr-CA")
         page.route("**/*", loopback_only)
         page.goto(f"{superset.url}/login/")
+        # French first, also before logging in (superset_config.py serves the language pack
+        # to anonymous visitors).
+        page.wait_for_load_state("networkidle", timeout=60_000)
+        page.screenshot(path=str(tmp_path_factory.mktemp("login-screenshot") / "login.png"))
+        assert page.get_by_text("Saisir votre identifiant").count() == 1
         page.fill("#username", superset.user)
         page.fill("#password", superset.password)
         page.click("button[type=submit]")
@@ -330,6 +338,7 @@ def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path
             assert page.locator(".ant-alert-error, [role=alert]").count() == 0
             if dashboard["slug"] == "carte-des-tmt":  # deck.gl draws on a canvas
                 assert page.locator(".chart-container canvas").count() > 0
+                assert tiles  # over a base map, whose tiles fail here without an error shown
         browser.close()
     assert not outside, outside
     assert sorted(path.name for path in shots.iterdir()) == sorted(
