@@ -150,3 +150,17 @@ def copy_sources(work_db: Path, dsn: dict[str, str] | None = None) -> dict[str, 
     finally:
         connection.close()
     return copied
+
+
+def build_shared(settings) -> list[str]:
+    """Copy the sources, then `dbt build --target postgres` there (models and tests).
+
+    Great Expectations and the publication stay on DuckDB: the serving file, Superset and
+    the data checks read DuckDB; the shared warehouse is for building the marts where
+    several machines and people can query them.
+    """
+    from flows.warehouse.dbt import run_dbt
+
+    copied = copy_sources(settings.work_db)
+    summary = [f"copied {table}: {rows} rows" for table, rows in copied.items()]
+    return summary + run_dbt(settings, "build", "--target", "postgres")
