@@ -113,7 +113,7 @@ def test_deploy_registers_every_job_with_a_process_work_pool(prefect_engine, tmt
         deployment = found[job.name]
         assert deployment.work_pool_name == "tmt-test-pool"
         assert deployment.entrypoint == deployments.file_entrypoint(job)
-        assert deployment.concurrency_limit == job.concurrency
+        assert deployment.global_concurrency_limit.limit == job.concurrency
         assert str(REPO_ROOT) in json.dumps(deployment.pull_steps)
         if job.cron:
             (schedule,) = deployment.schedules
