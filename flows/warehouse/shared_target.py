@@ -120,9 +120,16 @@ def copy_sources(work_db: Path, dsn: dict[str, str] | None = None) -> dict[str, 
     import psycopg2
     from psycopg2 import sql
 
+    dsn = dsn or connection_settings()
+    if not work_db.is_file():
+        raise TmtError(f"shared warehouse: {work_db} not found: ingest or import something first")
     tables = source_tables(work_db)
     copied: dict[str, int] = {}
-    connection = psycopg2.connect(**(dsn or connection_settings()))
+    try:
+        connection = psycopg2.connect(**dsn)
+    except psycopg2.OperationalError as exc:
+        raise TmtError(f"shared warehouse: cannot connect to {dsn['host']}:{dsn['port']}: "
+                       f"{' '.join(str(exc).split())[:200]}") from None
     try:
         # One transaction: a failed copy leaves the previous sources, never half of them.
         with connection, connection.cursor() as cursor, \

@@ -222,3 +222,8 @@ def test_missing_connection_settings_are_named(monkeypatch):
     monkeypatch.setenv("TMT_PG_HOST", "127.0.0.1")
     with pytest.raises(TmtError, match="TMT_PG_PORT, TMT_PG_USER, TMT_PG_PASSWORD, TMT_PG_DBNAME"):
         shared_target.connection_settings()
+
+
+def test_without_a_working_database_the_error_is_one_line(tmp_path, postgres):
+    with pytest.raises(TmtError, match="work.duckdb not found"):
+        shared_target.copy_sources(tmp_path / "work.duckdb", postgres)
