@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: venv system-deps run test bench lint lock clean prefect prefect-stop
+.PHONY: venv system-deps run test test-postgres bench lint lock clean prefect prefect-stop
 .PHONY: superset-venv superset superset-stop superset-lock
 
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -31,18 +31,28 @@ $(SUPERSET_VENV)/.installed: deploy/superset/requirements.lock
 superset-venv: $(SUPERSET_VENV)/.installed
 
 # Debian's chromium for page and dashboard tests (Playwright drives it; it never downloads
-# a browser). Needs root or sudo; skipped when the browser is already there.
+# a browser), and PostgreSQL's server binaries for the shared-warehouse test (it starts its
+# own server in a temporary directory). Needs root or sudo; skipped when already there.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
 run: venv                                  ## the whole pipeline on the bundled sample
 	$(BIN)/tmt run
 
 test: venv superset-venv system-deps       ## the test suite (real DuckDB, dbt, Prefect, Superset, HTTP, Chromium)
 	$(BIN)/pytest
+
+# Part of `test` too (about 80 s on two shared cores: a PostgreSQL server, the samples built
+# in DuckDB then in PostgreSQL); this runs it alone (deploy/production.md, section 5).
+test-postgres: venv system-deps            ## the marts built in a real PostgreSQL equal DuckDB's
+	$(BIN)/pytest -m postgres
 
 prefect: venv                              ## a real Prefect server + UI on 127.0.0.1:4200 (schedules)
 	deploy/prefect-server.sh start

@@ -72,6 +72,12 @@ def _cmd_check_sites(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    if args.shared:
+        from flows.settings import get_settings
+        from flows.warehouse.shared_target import build_shared
+
+        print("\n".join(build_shared(get_settings())))
+        return 0
     from flows.build_warehouse import build_warehouse
 
     print(build_warehouse())
@@ -82,6 +88,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from flows.deployments import serve
 
     serve()
+    return 0
+
+
+def _cmd_deploy(args: argparse.Namespace) -> int:
+    from flows.deployments import JOBS, deploy_to_pool
+
+    for job, deployment_id in zip(JOBS, deploy_to_pool(args.pool, args.source), strict=True):
+        print(f"{job.name}: {deployment_id} (work pool {args.pool})")
     return 0
 
 
@@ -237,6 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "mart data checks (Great Expectations) and, when everything passes, "
                     "publish the marts to $TMT_HOME/warehouse/tmt.duckdb as a new version. "
                     "A failure queues an alert and leaves the serving database as it was.")
+    build.add_argument("--shared", action="store_true",
+                       help="instead: copy the sources to the shared PostgreSQL warehouse "
+                            "(TMT_PG_* variables) and build the marts there with dbt's "
+                            "`postgres` target; no data checks, no publication")
     build.set_defaults(handler=_cmd_build)
 
     serve = commands.add_parser(
@@ -245,6 +263,17 @@ def build_parser() -> argparse.ArgumentParser:
                     "named by PREFECT_API_URL and run them on schedule until interrupted. "
                     "Schedules are active only when TMT_ENV=prod.")
     serve.set_defaults(handler=_cmd_serve)
+
+    deploy = commands.add_parser(
+        "deploy", help="register the Prefect deployments with a work pool (production)",
+        description="Register every deployment (flows/deployments.py) with the work pool "
+                    "NAME on the Prefect server named by PREFECT_API_URL; a worker of that "
+                    "pool runs them (deploy/production.md). Schedules are active only when "
+                    "TMT_ENV=prod.")
+    deploy.add_argument("--pool", required=True, metavar="NAME", help="work pool name")
+    deploy.add_argument("--source", metavar="DIR",
+                        help="the checkout the workers run the flows from (default: this one)")
+    deploy.set_defaults(handler=_cmd_deploy)
 
     notify = commands.add_parser(
         "notify", help="send reminders, alerts and the maintainers' digest (apprise)",

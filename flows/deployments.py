@@ -1,7 +1,8 @@
 """Every scheduled job as a Prefect deployment: the one place schedules are written.
 
 `tmt serve` registers these with the Prefect server named by PREFECT_API_URL and serves
-them. Schedules are active only when TMT_ENV=prod, so a laptop or a CI machine that serves
+them from its own process (one machine). `tmt deploy --pool NAME` registers the same
+deployments with a work pool instead, for workers to run (deploy/production.md). Schedules are active only when TMT_ENV=prod, so a laptop or a CI machine that serves
 the deployments never starts a quarterly pull by surprise. Times are Montreal time.
 """
 from __future__ import annotations
@@ -58,6 +59,40 @@ def build_deployments() -> list:
             name=job.name, schedules=schedules, concurrency_limit=job.concurrency,
             description=job.description, tags=["observatoire-tmt"]))
     return deployments
+
+
+def file_entrypoint(job: Job) -> str:
+    """`flows.refresh_lmia:refresh_lmia` → `flows/refresh_lmia.py:refresh_lmia`, as a
+    work-pool deployment names it (relative to the checkout the worker runs in)."""
+    module_name, flow_name = job.entrypoint.split(":")
+    return f"{module_name.replace('.', '/')}.py:{flow_name}"
+
+
+def deploy_to_pool(pool: str, source: str | None = None) -> list[str]:
+    """Register every deployment with the work pool `pool`; returns their ids.
+
+    A process worker runs each flow from `source`, a checkout of this repository on the
+    worker's machine (default: this one), with the environment the worker has; nothing is
+    uploaded. Docker or Kubernetes pools would take an image instead (deploy/production.md).
+    """
+    from prefect import Flow
+    from prefect.schedules import Cron
+
+    from flows.errors import TmtError
+    from flows.settings import REPO_ROOT
+
+    if not os.environ.get("PREFECT_API_URL"):
+        raise TmtError("PREFECT_API_URL is not set: a work pool lives on a Prefect server")
+    active = schedules_active()
+    ids = []
+    for job in JOBS:
+        flow = Flow.from_source(source=source or str(REPO_ROOT), entrypoint=file_entrypoint(job))
+        schedules = [Cron(job.cron, timezone=TIMEZONE, active=active)] if job.cron else []
+        ids.append(str(flow.deploy(
+            name=job.name, work_pool_name=pool, schedules=schedules,
+            concurrency_limit=job.concurrency, description=job.description,
+            tags=["observatoire-tmt"], build=False, push=False, print_next_steps=False)))
+    return ids
 
 
 def serve() -> None:

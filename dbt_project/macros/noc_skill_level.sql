@@ -4,7 +4,7 @@
     NOC 2021 codes included (they have TEER instead). -#}
 {% macro noc_skill_level(noc_code) -%}
 case
-    when not regexp_full_match(coalesce({{ noc_code }}, ''), '[0-9]{4}') then null
+    when not {{ re_full_match("coalesce(" ~ noc_code ~ ", '')", '[0-9]{4}') }} then null
     when left({{ noc_code }}, 1) = '0' then '0'
     when substr({{ noc_code }}, 2, 1) in ('0', '1') then 'A'
     when substr({{ noc_code }}, 2, 1) in ('2', '3') then 'B'

@@ -11,24 +11,24 @@
     ('i o', 'ile d orleans'),
 ] -%}
 {%- set words -%}
-trim(regexp_replace(
-    regexp_replace(
-        lower(strip_accents(replace(replace({{ expression }}, 'œ', 'oe'), 'Œ', 'Oe'))),
-        '\([^)]*\)', ' ', 'g'
+trim({{ re_replace(
+    re_replace(
+        "lower(" ~ strip_accents("replace(replace(" ~ expression ~ ", 'œ', 'oe'), 'Œ', 'Oe')") ~ ")",
+        '\\([^)]*\\)', ' ', 'g'
     ),
     '[^a-z0-9]+', ' ', 'g'
-))
+) }})
 {%- endset -%}
 {%- set expanded = namespace(sql=words) -%}
 {%- for short, long in short_forms -%}
-    {%- set expanded.sql = "regexp_replace(" ~ expanded.sql ~ ", '\\b" ~ short ~ "\\b', '" ~ long ~ "', 'g')" -%}
+    {%- set expanded.sql = re_replace(expanded.sql, '\\b' ~ short ~ '\\b', long, 'g') -%}
 {%- endfor -%}
 nullif(
-    regexp_replace(
-        {{ expanded.sql }},
+    {{ re_replace(
+        expanded.sql,
         '^(ville|city|town|municipalite|paroisse|canton|village) (de|du|des|d|of) ',
         ''
-    ),
+    ) }},
     ''
 )
 {%- endmacro %}

@@ -5,7 +5,7 @@ select
     noc_version,
     noc_code
 from {{ ref('fct_lmia_positions') }}
-where regexp_full_match(coalesce(noc_code, ''), '[0-9]{4,5}')
+where {{ re_full_match("coalesce(noc_code, '')", '[0-9]{4,5}') }}
     and (
         coalesce(noc_title_en, noc_title_fr) is null
         or broad_category_label_en is null

@@ -11,8 +11,10 @@ quebec_positions as (
 shares as (
     select
         sum(approved_positions) as approved_positions,
-        sum(approved_positions) filter (where geo_precision in ('postal_code', 'municipality'))
-            / sum(approved_positions) as municipality_share
+        {{ divide(
+            "sum(approved_positions) filter (where geo_precision in ('postal_code', 'municipality'))",
+            'sum(approved_positions)'
+        ) }} as municipality_share
     from quebec_positions
 )
 

@@ -78,3 +78,47 @@ def test_dbt_parse_passes(tmt_home):
     from flows.warehouse.dbt import run_dbt
 
     run_dbt(get_settings(), "parse")
+
+
+def test_every_file_entrypoint_resolves():
+    from flows.settings import REPO_ROOT
+
+    for job in deployments.JOBS:
+        path, flow_name = deployments.file_entrypoint(job).split(":")
+        assert (REPO_ROOT / path).is_file(), job.name
+        assert job.entrypoint.endswith(":" + flow_name)
+
+
+def test_deploy_registers_every_job_with_a_process_work_pool(prefect_engine, tmt_home,
+                                                            monkeypatch):
+    """`tmt deploy --pool`: the deployments land in the pool with JOBS' schedules, in
+    Montreal time, run from this checkout. No worker is started."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.settings import REPO_ROOT
+
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    monkeypatch.setenv("TMT_ENV", "prod")
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="tmt-test-pool", type="process"),
+                                overwrite=True)
+    ids = deployments.deploy_to_pool("tmt-test-pool")
+    assert len(ids) == len(deployments.JOBS)
+    with get_client(sync_client=True) as client:
+        found = {d.name: d for d in client.read_deployments() if str(d.id) in ids}
+    assert set(found) == {job.name for job in deployments.JOBS}
+    for job in deployments.JOBS:
+        deployment = found[job.name]
+        assert deployment.work_pool_name == "tmt-test-pool"
+        assert deployment.entrypoint == deployments.file_entrypoint(job)
+        assert deployment.global_concurrency_limit.limit == job.concurrency
+        assert str(REPO_ROOT) in json.dumps(deployment.pull_steps)
+        if job.cron:
+            (schedule,) = deployment.schedules
+            assert schedule.schedule.cron == job.cron
+            assert schedule.schedule.timezone == deployments.TIMEZONE
+            assert schedule.active
+        else:
+            assert not deployment.schedules

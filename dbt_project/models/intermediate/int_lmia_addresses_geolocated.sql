@@ -79,9 +79,16 @@ accepted_per_key as (
         )
 ),
 
+ranked_accepted_matches as (
+    select
+        *,
+        row_number() over (partition by address_key order by tier, key_rank) as accepted_rank
+    from accepted_per_key
+),
+
 accepted_matches as (
-    select * from accepted_per_key
-    qualify row_number() over (partition by address_key order by tier, key_rank) = 1
+    select * from ranked_accepted_matches
+    where accepted_rank = 1
 ),
 
 placed as (

@@ -80,9 +80,7 @@ neighbour_names as (
         address_keys.name_key,
         place_names.municipality_code,
         place_names.match_kind,
-        -- Saint and Sainte are often swapped (`St-Clotilde`): compare them as one word.
-        regexp_replace(address_keys.name_key, '\bsainte\b', 'saint', 'g') as written_key,
-        regexp_replace(place_names.name_key, '\bsainte\b', 'saint', 'g') as municipality_key
+        place_names.name_key as municipality_name_key
     from address_keys
     inner join neighbourhoods
         on address_keys.fsa = neighbourhoods.fsa
@@ -91,40 +89,90 @@ neighbour_names as (
     where address_keys.key_rank in (1, 2, 3)
 ),
 
+-- Saint and Sainte are often swapped (`St-Clotilde`): compare them as one word. Done once
+-- per distinct name, not per address and candidate (hundreds of thousands of rows).
+written_names as (
+    select distinct
+        name_key,
+        {{ re_replace('name_key', '\\bsainte\\b', 'saint', 'g') }} as written_key
+    from address_keys
+),
+
+municipality_names as (
+    select distinct
+        name_key as municipality_name_key,
+        {{ re_replace('name_key', '\\bsainte\\b', 'saint', 'g') }} as municipality_key
+    from place_names
+),
+
+-- Each pair of names is compared once, however many addresses share it. Materialized:
+-- otherwise PostgreSQL pushes the comparisons below the `distinct` and runs them on every
+-- pair of names of the province (minutes instead of seconds).
+name_pairs as materialized (
+    select distinct
+        neighbour_names.name_key,
+        neighbour_names.municipality_name_key,
+        written_names.written_key,
+        municipality_names.municipality_key
+    from neighbour_names
+    inner join written_names
+        on neighbour_names.name_key = written_names.name_key
+    inner join municipality_names
+        on neighbour_names.municipality_name_key = municipality_names.municipality_name_key
+),
+
 -- The shared `saint ` says nothing: `St-Narcisse` must not resemble Sainte-Françoise.
 cores as (
     select
         *,
-        case when regexp_matches(written_key, '^saints? ') and regexp_matches(municipality_key, '^saints? ')
-            then regexp_replace(written_key, '^saints? ', '') else written_key end as written_core,
-        case when regexp_matches(written_key, '^saints? ') and regexp_matches(municipality_key, '^saints? ')
-            then regexp_replace(municipality_key, '^saints? ', '') else municipality_key end
-            as municipality_core
-    from neighbour_names
+        case when {{ re_matches('written_key', '^saints? ') }} and {{ re_matches('municipality_key', '^saints? ') }}
+            then {{ re_replace('written_key', '^saints? ', '') }} else written_key end as written_core,
+        case when {{ re_matches('written_key', '^saints? ') }} and {{ re_matches('municipality_key', '^saints? ') }}
+            then {{ re_replace('municipality_key', '^saints? ', '') }} else municipality_key end
+            as municipality_core,
+        -- Containment of whole words (`Sherrington` in Saint-Patrice-de-Sherrington).
+        strpos(' ' || written_key || ' ', ' ' || municipality_key || ' ') > 0
+        or strpos(' ' || municipality_key || ' ', ' ' || written_key || ' ') > 0
+            as shares_whole_words
+    from name_pairs
     -- Short keys (`mtl`, a bare `saint`) are too easy to resemble.
     where least(length(written_key), length(municipality_key)) >= 5
 ),
 
-compared as (
+compared_pairs as (
     select
-        address_key,
-        key_rank,
         name_key,
-        municipality_code,
+        municipality_name_key,
+        shares_whole_words,
         -- Jaro-Winkler forgives a changed ending, Levenshtein a missing letter inside.
         greatest(
             jaro_winkler_similarity(written_core, municipality_core),
-            1 - levenshtein(written_core, municipality_core)
-                / greatest(length(written_core), length(municipality_core))
-        ) as similarity,
-        -- Containment of whole words, of official names only: an alias such as
-        -- `Le Plateau-Mont-Royal` must not swallow `Mont-Royal`.
-        match_kind = 'name'
-        and (
-            contains(' ' || written_key || ' ', ' ' || municipality_key || ' ')
-            or contains(' ' || municipality_key || ' ', ' ' || written_key || ' ')
-        ) as is_contained
+            1 - {{ divide('levenshtein(written_core, municipality_core)',
+                          'greatest(length(written_core), length(municipality_core))') }}
+        ) as similarity
     from cores
+    -- A name less than half as long as the other scores below 0.9 on both measures
+    -- (Jaro-Winkler at most 0.8 + 0.2 × the length ratio), so only containment can keep
+    -- the pair: the costly comparison is skipped.
+    where shares_whole_words
+        or 2 * least(length(written_core), length(municipality_core))
+            >= greatest(length(written_core), length(municipality_core))
+),
+
+compared as (
+    select
+        neighbour_names.address_key,
+        neighbour_names.key_rank,
+        neighbour_names.name_key,
+        neighbour_names.municipality_code,
+        compared_pairs.similarity,
+        -- Containment counts for official names only: an alias such as
+        -- `Le Plateau-Mont-Royal` must not swallow `Mont-Royal`.
+        neighbour_names.match_kind = 'name' and compared_pairs.shares_whole_words as is_contained
+    from neighbour_names
+    inner join compared_pairs
+        on neighbour_names.name_key = compared_pairs.name_key
+        and neighbour_names.municipality_name_key = compared_pairs.municipality_name_key
 ),
 
 approximate_matches as (
@@ -181,14 +229,34 @@ scored as (
         on left(addresses.fsa, 2) = fsa_prefix_regions.fsa_prefix
 ),
 
-best_per_municipality as (
-    select * from scored
+ranked_per_municipality as (
+    select
+        *,
+        row_number() over (
+            partition by address_key, key_rank, municipality_code
+            order by tier, similarity desc
+        ) as municipality_rank
+    from scored
     -- `Québec, QC G0M 1M0` names the province more often than the city.
     where tier <> 4 or (key_rank = 1 and name_key <> 'quebec')
-    qualify row_number() over (
-        partition by address_key, key_rank, municipality_code
-        order by tier, similarity desc
-    ) = 1
+),
+
+best_per_municipality as (
+    select
+        address_key,
+        key_rank,
+        name_key,
+        municipality_code,
+        match_method,
+        similarity,
+        uses_fsa,
+        is_town_hall_fsa,
+        is_town_hall_postal_code,
+        municipality_name,
+        squared_distance,
+        tier
+    from ranked_per_municipality
+    where municipality_rank = 1
 )
 
 select * from best_per_municipality

@@ -25,7 +25,7 @@ split as (
         -- When the ingest found no postal code, one may still follow the province code.
         coalesce(
             postal_fsa,
-            nullif(upper(regexp_extract(address, ',\s*(?:QC|PQ)\b\W*([A-Z][0-9][A-Z])', 1, 'i')), '')
+            nullif(upper({{ re_extract('address', ',\\s*(?:QC|PQ)\\b\\W*([A-Z][0-9][A-Z])', 1, 'i') }}), '')
         ) as fsa
     from distinct_addresses
 ),
@@ -39,14 +39,14 @@ keyed as (
         fsa,
         city_as_written,
         {{ normalize_place_name('city_as_written') }} as city_key,
-        {{ normalize_place_name("regexp_extract(city_as_written, '\(([^)]*)\)', 1)") }}
+        {{ normalize_place_name(re_extract('city_as_written', '\\(([^)]*)\\)', 1)) }}
             as bracket_key,
         -- In a street address (`1580, côte Thiverge, Saint-Laurent`) the segment before the
         -- city is part of the street, not a place name; unless the "city" is the province
         -- (`470, rang X, Saint-Roch-de-l'Achigan, Québec, QC`).
-        case when not regexp_matches(segment_before_city, '[0-9]')
+        case when not {{ re_matches('segment_before_city', '[0-9]') }}
             and (
-                not regexp_matches(address, '^\s*[0-9]')
+                not {{ re_matches('address', '^\\s*[0-9]') }}
                 or {{ normalize_place_name('city_as_written') }} = 'quebec'
             )
             then {{ normalize_place_name('segment_before_city') }}

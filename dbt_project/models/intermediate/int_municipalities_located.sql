@@ -28,7 +28,7 @@ place_candidates as (
         places.longitude,
         places.population,
         place_names.match_kind,
-        list_contains(string_split(places.fsas, ' '), municipalities.fsa) as shares_town_hall_fsa,
+        municipalities.fsa = any(string_to_array(places.fsas, ' ')) as shares_town_hall_fsa,
         count(*) over (partition by places.place_id) as municipalities_with_this_name
     from places
     inner join place_names
@@ -37,15 +37,24 @@ place_candidates as (
         on place_names.municipality_code = municipalities.municipality_code
 ),
 
-best_place_per_municipality as (
-    select * from place_candidates
+ranked_places as (
+    select
+        *,
+        -- nulls last as DuckDB sorts them by default (PostgreSQL puts them first in desc)
+        row_number() over (
+            partition by municipality_code
+            order by match_kind = 'name' desc, shares_town_hall_fsa desc nulls last,
+                population desc nulls last, place_id
+        ) as place_rank
+    from place_candidates
     -- A place whose name several municipalities share goes to the one whose town hall
     -- lies in one of the place's FSAs, never to the others.
     where municipalities_with_this_name = 1 or shares_town_hall_fsa
-    qualify row_number() over (
-        partition by municipality_code
-        order by match_kind = 'name' desc, shares_town_hall_fsa desc, population desc, place_id
-    ) = 1
+),
+
+best_place_per_municipality as (
+    select * from ranked_places
+    where place_rank = 1
 ),
 
 located as (

@@ -23,7 +23,7 @@ town_hall_fsas as (
 
 place_fsas as (
     select
-        unnest(string_split(places.fsas, ' ')) as fsa,
+        unnest(string_to_array(places.fsas, ' ')) as fsa,
         municipalities.municipality_code,
         'simplemaps_place' as evidence
     from places

@@ -35,7 +35,10 @@ evidence_per_fsa as (
         count(distinct region_code) as region_count,
         min(municipality_code) as sole_municipality_code,
         min(region_code) as sole_region_code,
-        arg_min(region_code, squared_distance) as nearest_region_code
+        -- equidistant municipalities (several share their town hall FSA's centroid): the
+        -- smallest region code, so that every build gives the same region
+        {{ arg_min('region_code', 'squared_distance', tie_breaker='region_code') }}
+            as nearest_region_code
     from evidence_with_distance
     group by fsa
 ),
@@ -43,10 +46,11 @@ evidence_per_fsa as (
 nearest_municipality_anywhere as (
     select
         fsa_centroids.fsa,
-        arg_min(
-            municipalities.region_code,
-            {{ squared_distance('fsa_centroids', 'municipalities') }}
-        ) as region_code
+        {{ arg_min(
+            'municipalities.region_code',
+            squared_distance('fsa_centroids', 'municipalities'),
+            tie_breaker='municipalities.region_code'
+        ) }} as region_code
     from fsa_centroids
     cross join municipalities
     where fsa_centroids.latitude is not null

@@ -23,7 +23,8 @@ unplaced as (
         min(period_start) as first_period_start,
         max(period_start) as last_period_start
     from quebec_rows
-    group by all
+    group by
+        address_key, address, postal_code, city_as_written, city_key, geo_precision, region_code
 )
 
 select * from unplaced

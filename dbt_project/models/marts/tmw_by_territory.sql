@@ -29,7 +29,10 @@ by_territory as (
         count(distinct lower(employer_name)) as employers,
         count(*) as source_rows
     from quebec_positions
-    group by all
+    group by
+        period_year, period_quarter, period_kind, period_start, region_code, region_name,
+        mrc_code, mrc_name, noc_version, skill_level, teer, broad_category,
+        broad_category_label_fr, broad_category_label_en
 )
 
 select * from by_territory

@@ -28,7 +28,10 @@ map_points as (
         count(distinct lower(employer_name)) as employers,
         count(*) as source_rows
     from quebec_positions
-    group by all
+    group by
+        period_year, period_quarter, period_kind, period_start, geo_precision,
+        municipality_code, municipality_name, mrc_code, mrc_name, region_code, region_name,
+        latitude, longitude
 )
 
 select * from map_points

@@ -15,7 +15,7 @@ latest_verifications as (
     select
         organization_id,
         max(confirmed_at) as last_verified_at,
-        arg_max(confirmed_by, confirmed_at) as last_verified_by
+        {{ arg_max('confirmed_by', 'confirmed_at') }} as last_verified_by
     from verifications
     group by organization_id
 ),

@@ -37,9 +37,8 @@ confirmations as (
 regions_served as (
     select
         organization_id,
-        array_to_string(list_sort(list(distinct region_code)), ',') as region_codes,
-        array_to_string(list_sort(list(distinct mrc_code) filter (where mrc_code is not null)), ',')
-            as mrc_codes
+        {{ sorted_distinct_list('region_code', ',') }} as region_codes,
+        {{ sorted_distinct_list('mrc_code', ',', where='mrc_code is not null') }} as mrc_codes
     from service_areas
     group by organization_id
 ),
@@ -47,7 +46,7 @@ regions_served as (
 services_offered as (
     select
         organization_id,
-        array_to_string(list_sort(list(distinct service_code)), ',') as services
+        {{ sorted_distinct_list('service_code', ',') }} as services
     from services
     group by organization_id
 ),
@@ -55,7 +54,7 @@ services_offered as (
 languages_spoken as (
     select
         organization_id,
-        array_to_string(list_sort(list(distinct language_code)), ',') as languages
+        {{ sorted_distinct_list('language_code', ',') }} as languages
     from languages
     group by organization_id
 ),
@@ -63,7 +62,7 @@ languages_spoken as (
 populations_served as (
     select
         organization_id,
-        array_to_string(list_sort(list(distinct population_code)), ',') as target_populations
+        {{ sorted_distinct_list('population_code', ',') }} as target_populations
     from populations
     group by organization_id
 ),

@@ -23,10 +23,10 @@ history as (
 latest_checks as (
     select
         url,
-        arg_max(status, checked_at) as status,
-        arg_max(http_status, checked_at) as http_status,
-        arg_max(final_url, checked_at) as final_url,
-        arg_max(error, checked_at) as error
+        {{ arg_max('status', 'checked_at') }} as status,
+        {{ arg_max('http_status', 'checked_at') }} as http_status,
+        {{ arg_max('final_url', 'checked_at') }} as final_url,
+        {{ arg_max('error', 'checked_at') }} as error
     from checks
     group by url
 ),
@@ -34,8 +34,8 @@ latest_checks as (
 latest_changes as (
     select
         url,
-        arg_max(diff_summary, checked_at) as last_change_summary,
-        arg_max(change_touches, checked_at) as last_change_touches
+        {{ arg_max('diff_summary', 'checked_at') }} as last_change_summary,
+        {{ arg_max('change_touches', 'checked_at', array_value=true) }} as last_change_touches
     from checks
     where content_changed
     group by url

@@ -47,7 +47,7 @@ positions_last_year as (
         sum(positions.approved_positions) as positions_last_4_quarters
     from positions
     cross join latest_quarter
-    where positions.period_start > latest_quarter.period_to - interval 1 year
+    where positions.period_start > latest_quarter.period_to - interval '1 year'
         and positions.mrc_code is not null
     group by positions.mrc_code
 ),
@@ -89,7 +89,7 @@ gap as (
         regions.region_name_fr as region_name,
         mrcs.mrc_code,
         mrcs.mrc_name,
-        cast(latest_quarter.period_to - interval 9 month as date) as period_from,
+        cast(latest_quarter.period_to - interval '9 month' as date) as period_from,
         latest_quarter.period_to,
         coalesce(positions_last_year.positions_last_4_quarters, 0) as positions_last_4_quarters,
         coalesce(organizations_by_mrc.organizations, 0) as organizations,
@@ -97,8 +97,8 @@ gap as (
             as services_offered,
         coalesce(missing_by_mrc.services_missing, 0) as services_missing,
         missing_by_mrc.services_missing_labels,
-        coalesce(positions_last_year.positions_last_4_quarters, 0)
-        / nullif(organizations_by_mrc.organizations, 0) as positions_per_organization
+        {{ divide('coalesce(positions_last_year.positions_last_4_quarters, 0)',
+                  'nullif(organizations_by_mrc.organizations, 0)') }} as positions_per_organization
     from mrcs
     cross join latest_quarter
     inner join regions

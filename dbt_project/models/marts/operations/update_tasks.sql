@@ -41,9 +41,9 @@ tasks_with_evidence as (
     left join loaded_quarters
         on tasks.kind = 'lmia_quarter'
         and loaded_quarters.period_year
-            = try_cast(json_extract_string(tasks.details_json, '$.period_year') as integer)
+            = {{ json_integer('tasks.details_json', 'period_year') }}
         and loaded_quarters.period_quarter
-            = try_cast(json_extract_string(tasks.details_json, '$.period_quarter') as integer)
+            = {{ json_integer('tasks.details_json', 'period_quarter') }}
 ),
 
 with_status as (

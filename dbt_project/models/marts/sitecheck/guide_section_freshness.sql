@@ -10,7 +10,7 @@ sections as (
     select
         section_id,
         language,
-        any_value(section_title) as section_title,
+        {{ any_value('section_title') }} as section_title,
         max(reviewed_on) as reviewed_on,
         count(*) as sources,
         count(last_checked_at) as sources_checked,

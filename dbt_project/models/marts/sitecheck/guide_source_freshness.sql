@@ -22,7 +22,7 @@ changes_since_review as (
         sources.url,
         count(*) as changes_since_review,
         max(checks.checked_at) as last_change_since_review_at,
-        arg_max(checks.diff_summary, checks.checked_at) as last_change_summary
+        {{ arg_max('checks.diff_summary', 'checks.checked_at') }} as last_change_summary
     from sources
     inner join checks
         on sources.url = checks.url

@@ -35,11 +35,11 @@ organization_urls as (
 changes_since_confirmation as (
     select
         organization_urls.organization_id,
-        min(checks.checked_at) filter (where list_contains(checks.change_touches, 'hours'))
+        min(checks.checked_at) filter (where 'hours' = any(checks.change_touches))
             as hours_changed_at,
-        min(checks.checked_at) filter (where list_contains(checks.change_touches, 'address'))
+        min(checks.checked_at) filter (where 'address' = any(checks.change_touches))
             as address_changed_at,
-        min(checks.checked_at) filter (where list_contains(checks.change_touches, 'services'))
+        min(checks.checked_at) filter (where 'services' = any(checks.change_touches))
             as services_changed_at
     from organization_urls
     inner join organizations
@@ -90,10 +90,10 @@ assessed as (
         as_of.checked_until,
         organizations.last_confirmed_at is null
         or organizations.last_confirmed_at
-        < cast(as_of.checked_until - interval {{ var('listing_confirmation_months') }} month as date)
+        < cast(as_of.checked_until - interval '{{ var("listing_confirmation_months") }} month' as date)
             as not_confirmed,
         websites.broken_since
-        <= as_of.checked_until - interval {{ var('site_broken_days') }} day as broken_too_long
+        <= as_of.checked_until - interval '{{ var("site_broken_days") }} day' as broken_too_long
     from organizations
     cross join as_of
     left join urls as websites
@@ -138,9 +138,9 @@ freshness as (
         stale_reasons,
         -- when a reminder to confirm the listing is (or was) due; none for inactive ones
         case when status <> 'inactive' then cast(least(
-            coalesce(last_confirmed_at + interval {{ var('listing_confirmation_months') }} month,
+            coalesce(last_confirmed_at + interval '{{ var("listing_confirmation_months") }} month',
                      checked_until),
-            broken_since + interval {{ var('site_broken_days') }} day,
+            broken_since + interval '{{ var("site_broken_days") }} day',
             moved_since,
             hours_changed_at,
             address_changed_at,

@@ -19,7 +19,7 @@ ranked_by_language as (
         *,
         row_number() over (
             partition by period_kind, period_year, period_quarter
-            order by case language when 'fr' then 0 else 1 end, loaded_at desc, file_sha256
+            order by case language when 'fr' then 0 else 1 end, loaded_at desc nulls last, file_sha256
         ) as language_rank
     from current_files
 ),

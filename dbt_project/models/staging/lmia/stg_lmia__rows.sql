@@ -27,7 +27,7 @@ counted_rows as (
         lmia_rows.address,
         lmia_rows.postal_code,
         -- The forward sortation area: first three characters when they have its shape.
-        nullif(regexp_extract(upper(lmia_rows.postal_code), '^[A-Z][0-9][A-Z]'), '') as postal_fsa,
+        nullif({{ re_extract('upper(lmia_rows.postal_code)', '^[A-Z][0-9][A-Z]') }}, '') as postal_fsa,
         lmia_rows.occupation_code,
         lmia_rows.occupation_title,
         lmia_rows.noc_version,
