@@ -31,17 +31,11 @@ latest_runs as (
         runs_ranked.state,
         runs_ranked.started_at,
         runs_ranked.ended_at,
-        date_diff('second', runs_ranked.started_at, runs_ranked.ended_at) as duration_seconds,
-        -- The summary's top-level entries as "key: value" (keys sorted by the journal):
-        -- every flow reports its own counts, the mart need not know their names.
-        nullif(array_to_string(
-            list_transform(
-                map_entries(json_transform(runs_ranked.summary_json, '"MAP(VARCHAR, JSON)"')),
-                lambda summary_entry: summary_entry.key || ': '
-                    || coalesce(summary_entry.value ->> '$', 'null')
-            ),
-            ', '
-        ), '') as summary_text,
+        {{ dbt.datediff('runs_ranked.started_at', 'runs_ranked.ended_at', 'second') }}
+            as duration_seconds,
+        -- The summary's top-level entries as "key: value": every flow reports its own
+        -- counts, the mart need not know their names.
+        {{ json_summary_text('runs_ranked.summary_json') }} as summary_text,
         runs_ranked.summary_json,
         runs_ranked.message,
         runs_ranked.data_docs_url

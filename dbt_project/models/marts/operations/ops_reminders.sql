@@ -31,7 +31,7 @@ organization_regions as (
 
 reminders_placed as (
     select
-        date_trunc('month', coalesce(reminders.sent_at, reminders.queued_at))::date as month,
+        cast(date_trunc('month', coalesce(reminders.sent_at, reminders.queued_at)) as date) as month,
         organization_regions.region_code,
         reminders.reminder_step,
         reminders.status,
@@ -55,13 +55,14 @@ per_month_region_step as (
         count(*) filter (where reminders_placed.is_confirmed) as confirmations
     from reminders_placed
     left join regions on reminders_placed.region_code = regions.region_code
-    group by all
+    group by reminders_placed.month, reminders_placed.region_code, regions.region_name_fr,
+        reminders_placed.reminder_step
 ),
 
 with_rate as (
     select
         *,
-        confirmations / nullif(reminders_sent, 0) as confirmation_rate
+        {{ divide('confirmations', 'nullif(reminders_sent, 0)') }} as confirmation_rate
     from per_month_region_step
 )
 
