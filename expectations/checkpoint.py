@@ -62,6 +62,7 @@ class Finding:
 class Outcome:
     checkpoint: str
     findings: list[Finding]
+    expectations: int = 0  # how many ran: passed = expectations - len(findings)
 
     @property
     def critical(self) -> list[Finding]:
@@ -86,7 +87,7 @@ def run_checkpoint(name: str, batches: list[Batch], docs_root: Path | None = Non
     context = gx.get_context(mode="ephemeral")
     # Progress bars go to stderr, which the CLI keeps for the one line a person must read.
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    findings, results = [], []
+    findings, results, ran = [], [], 0
     for batch in batches:
         suite = context.suites.add(batch.suite)
         asset = context.data_sources.add_pandas(suite.name).add_dataframe_asset(suite.name)
@@ -98,10 +99,11 @@ def run_checkpoint(name: str, batches: list[Batch], docs_root: Path | None = Non
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS})
         findings += [_finding(suite.name, batch, check) for check in result.results
                      if not check.success]
+        ran += len(result.results)
         results.append((batch, result))
     if docs_root is not None:
         write_data_docs(docs_root, name, results)
-    return Outcome(name, findings)
+    return Outcome(name, findings, ran)
 
 
 def _finding(suite_name: str, batch: Batch, check) -> Finding:

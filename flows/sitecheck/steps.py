@@ -120,18 +120,22 @@ def policy(settings: Settings) -> Policy:
 
 
 def check(settings: Settings, urls: list[str], live: bool | None = None,
-          resolver: connect.Resolver | None = None, limits: engine.Limits | None = None
-          ) -> Summary:
-    """Check the URLs and append the results to sitecheck.check (one run)."""
+          resolver: connect.Resolver | None = None, limits: engine.Limits | None = None,
+          progress=None) -> Summary:
+    """Check the URLs and append the results to sitecheck.check (one run). `progress(done,
+    total)` is called about every tenth of the way (the run log's "sites 200/1000" lines)."""
     config = settings.sitecheck
     live = config.live if live is None else live
     allowed = allowed_networks(settings)
     summary = Summary(str(uuid.uuid4()), live, len(urls))
     started = datetime.now(UTC).replace(tzinfo=None)
     writer = store.Writer(settings.work_db, summary.run_id)
+    step = max(1, len(urls) // 10)
 
     def record(result: engine.Result) -> None:
         summary.checked += 1
+        if progress and (summary.checked % step == 0 or summary.checked == len(urls)):
+            progress(summary.checked, len(urls))
         summary.statuses[result.status] += 1
         if result.status not in ("ok", "changed"):
             summary.problems.append((result.url, result.status, result.error or ""))

@@ -95,3 +95,12 @@ def test_failed_dbt_build_is_one_line_on_stderr(tmt_home, prefect_api):
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert result.stderr.startswith("tmt: error: dbt build failed: ")
     assert not (tmt_home / "warehouse" / "tmt.duckdb").exists()
+    # One alert (dbt's own, no second generic one) and one failed run in the journal.
+    from flows.notify import outbox
+    from flows.ops import journal
+
+    assert [row["kind"] for row in outbox.rows(settings.outbox_db) if row["tag"] == "alerts"] \
+        == ["dbt_build_failed"]
+    [run] = journal.all_runs(settings.runs_db)
+    assert (run["flow"], run["state"]) == ("build_warehouse", "failed")
+    assert run["message"] == result.stderr.strip().removeprefix("tmt: error: ")
