@@ -132,10 +132,14 @@ def check(settings: Settings, urls: list[str], live: bool | None = None,
     writer = store.Writer(settings.work_db, summary.run_id)
     step = max(1, len(urls) // 10)
 
+    def advance() -> None:
+        done = summary.checked + summary.skipped
+        if progress and (done % step == 0 or done == len(urls)):
+            progress(done, len(urls))
+
     def record(result: engine.Result) -> None:
         summary.checked += 1
-        if progress and (summary.checked % step == 0 or summary.checked == len(urls)):
-            progress(summary.checked, len(urls))
+        advance()
         summary.statuses[result.status] += 1
         if result.status not in ("ok", "changed"):
             summary.problems.append((result.url, result.status, result.error or ""))
@@ -150,6 +154,7 @@ def check(settings: Settings, urls: list[str], live: bool | None = None,
             network.append(url)
         else:
             summary.skipped += 1
+            advance()
     robots = []
     if network:
         with store.connect(settings.work_db) as con:

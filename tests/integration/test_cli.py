@@ -54,6 +54,7 @@ def test_folder_with_a_bad_file_loads_the_good_one_and_exits_non_zero(
         (f"tmt: error: 1 of 2 LMIA file(s) not loaded: quarantined {name} "
          "row 3: approved positions 'eight' is not a whole number")]
     assert f"loaded      {GOOD_CSV}: 2017Q3 en stream_noc, 4538 rows" in result.stdout
+    assert "fichier / file 1/2 " in result.stdout and "fichier / file 2/2 " in result.stdout
     assert (tmt_home / "quarantine" / "lmia").is_dir()
     reports = list((tmt_home / "reports" / "lmia").glob("ingest-*.json"))
     assert len(reports) == 1 and '"status": "loaded"' in reports[0].read_text()
