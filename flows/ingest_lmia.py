@@ -74,7 +74,9 @@ def write_load_report(reports: list[ingest.FileReport]) -> str:
     create_table_artifact(
         key="lmia-ingest", table=[ingest.artifact_row(report) for report in reports],
         description=f"Fichiers LMIA de cette exécution / LMIA files of this run — {path}")
-    journal.note(get_settings().runs_db, str(current_run.id), summaries.ingest(reports))
+    settings = get_settings()
+    journal.note(settings.runs_db, str(current_run.id), summaries.ingest(reports),
+                 summaries.data_docs_url(settings.home))
     return str(path)
 
 

@@ -44,7 +44,9 @@ def ingest(reports) -> dict:
     return {"files": len(reports), "loaded": statuses["loaded"],
             "unchanged": statuses["unchanged"], "quarantined": statuses["quarantined"],
             "failed": statuses["failed"], "rows_ingested": sum(r.rows for r in loaded),
-            "positions_ingested": sum(r.approved_positions for r in loaded)}
+            "positions_ingested": sum(r.approved_positions for r in loaded),
+            "checks_failed": sum(c["severity"] == "critical" for r in reports for c in r.checks),
+            "check_warnings": sum(c["severity"] != "critical" for r in reports for c in r.checks)}
 
 
 def directory(parsed, result) -> dict:

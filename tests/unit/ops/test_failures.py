@@ -42,3 +42,16 @@ def test_markdown_labels_are_french_then_english():
     assert "| lignes ingérées / rows ingested | 3 |" in text
     assert "| **ingest_lmia** | failed |" in text and "a \\| b" in text
     assert text.endswith("[Data Docs](file:///x/index.html)")
+
+
+def test_ingest_summary_counts_files_rows_and_checks():
+    from flows.lmia.ingest import FileReport
+
+    reports = [FileReport("a.csv", "a", "loaded", rows=10, approved_positions=25,
+                          checks=[{"severity": "warning"}]),
+               FileReport("b.csv", "b", "quarantined", rows=4,
+                          checks=[{"severity": "critical"}]),
+               FileReport("c.csv", "c", "unchanged")]
+    assert summaries.ingest(reports) == {
+        "files": 3, "loaded": 1, "unchanged": 1, "quarantined": 1, "failed": 0,
+        "rows_ingested": 10, "positions_ingested": 25, "checks_failed": 1, "check_warnings": 1}
