@@ -24,7 +24,9 @@ from tests.support.smtp import SmtpServer, write_config
 
 # Where each run is killed: the first condition met while it runs (they come in this order).
 KILL_POINTS = {
-    "LMIA file archived": lambda home: any((home / "raw" / "lmia").glob("*.csv")),
+    # Every file archived, the first loaded, its raw data check not run yet.
+    "LMIA file loaded": lambda home: any("fichier / file 1/4 loaded" in log.read_text()
+                                         for log in home.glob("run-*.log")),
     # dbt compiles each model into target/run/ as it runs it: staging is built, marts start.
     "during dbt build": lambda home: any((home / "dbt" / "target" / "run").glob("*/models/marts")),
     "published, before notify": lambda home: (home / "warehouse" / "tmt.duckdb").exists(),
