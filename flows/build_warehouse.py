@@ -74,6 +74,9 @@ def write_directory_exports() -> list[str]:
     return paths
 
 
+REPORT, TITLE = "warehouse-build", "Construction de l'entrepôt / Warehouse build"
+
+
 @task(cache_policy=NO_CACHE)
 def report_build(outcome, publication) -> dict:
     """Positions placed, stale listings, data checks, version: the run's summary."""
@@ -81,9 +84,6 @@ def report_build(outcome, publication) -> dict:
     return record.report_run(REPORT, TITLE, summaries.build(outcome, publication,
                                                             settings.serving_db),
                              summaries.data_docs_url(settings.home))
-
-
-REPORT, TITLE = "warehouse-build", "Construction de l'entrepôt / Warehouse build"
 
 
 @flow(name="build_warehouse", **record.HOOKS)

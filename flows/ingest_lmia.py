@@ -36,7 +36,8 @@ def discover_files(source: str) -> list[Candidate]:
 @task(cache_policy=NO_CACHE, task_run_name="fetch-{candidate.name}")
 def fetch_file(candidate: Candidate, number: int, total: int):
     archived = ingest.fetch(candidate, get_settings())
-    get_run_logger().info("fichier / file %d/%d archivé / archived: %s", number, total,
+    get_run_logger().info("fichier / file %d/%d %s: %s", number, total,
+                          "archivé / archived" if archived else "inchangé / unchanged",
                           candidate.name)
     return archived
 
