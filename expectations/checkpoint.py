@@ -80,6 +80,11 @@ class Outcome:
     checked: list[Checked] = field(default_factory=list)
 
     @property
+    def expectations(self) -> int:
+        """How many ran: passed = expectations - len(findings)."""
+        return len(self.checked)
+
+    @property
     def critical(self) -> list[Finding]:
         return [finding for finding in self.findings if finding.is_critical]
 

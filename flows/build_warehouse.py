@@ -7,8 +7,9 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.directory.exports import write_exports
 from flows.directory.schema import ensure_schema
-from flows.errors import TmtError
+from flows.errors import TmtError, alerted
 from flows.notify import messages, outbox
+from flows.ops import record, summaries
 from flows.quality.marts import check_marts as run_mart_checkpoint
 from flows.settings import get_settings
 from flows.sitecheck.steps import load_guide_sources
@@ -45,12 +46,12 @@ def dbt_build() -> list[str]:
 
 
 @task(cache_policy=NO_CACHE)
-def check_marts() -> int:
+def check_marts():
     """Great Expectations on the new marts; a critical failure fails the task (alert queued)."""
     outcome = run_mart_checkpoint(get_settings())
     for finding in outcome.warnings:
         get_run_logger().warning("data check warning: %s", finding.line())
-    return len(outcome.warnings)
+    return outcome
 
 
 @task(cache_policy=NO_CACHE)
@@ -66,10 +67,10 @@ def queue_alert(message: outbox.Message) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def publish_serving_database() -> str:
+def publish_serving_database():
     publication = publish(get_settings())
     get_run_logger().info("%s", publication)
-    return str(publication)
+    return publication
 
 
 @task(cache_policy=NO_CACHE)
@@ -80,7 +81,19 @@ def write_directory_exports() -> list[str]:
     return paths
 
 
-@flow(name="build_warehouse")
+REPORT, TITLE = "warehouse-build", "Construction de l'entrepôt / Warehouse build"
+
+
+@task(cache_policy=NO_CACHE)
+def report_build(outcome, publication) -> dict:
+    """Positions placed, stale listings, data checks, version: the run's summary."""
+    settings = get_settings()
+    return record.report_run(REPORT, TITLE, summaries.build(outcome, publication,
+                                                            settings.serving_db),
+                             summaries.data_docs_url(settings.home))
+
+
+@flow(name="build_warehouse", **record.HOOKS)
 def build_warehouse() -> str:
     prepare_directory_sources()
     prepare_site_check_sources()
@@ -89,16 +102,22 @@ def build_warehouse() -> str:
         dbt_build()
     except TmtError as exc:
         queue_alert(messages.build_failed(str(exc)))
+        raise alerted(exc)
+    try:
+        outcome = check_marts()
+    except TmtError:  # the failing rows are in the Data Docs; the alert links to them
+        record.report_run(REPORT, TITLE, {"published": False},
+                          summaries.data_docs_url(get_settings().home))
         raise
-    check_marts()
     try:
         dbt_build_quality_results()
     except TmtError as exc:
         queue_alert(messages.build_failed(str(exc)))
-        raise
-    published = publish_serving_database()
+        raise alerted(exc)
+    publication = publish_serving_database()
     write_directory_exports()
-    return published
+    report_build(outcome, publication)
+    return str(publication)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import sys
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.ops import record, summaries
 from flows.settings import get_settings
 from flows.sitecheck import steps
 
@@ -28,8 +29,9 @@ def read_targets() -> steps.Plan:
 @task(cache_policy=NO_CACHE)
 def check_urls(plan: steps.Plan, live: bool | None) -> steps.Summary:
     """All the HTTP of the run (retries are per URL, inside); appends to sitecheck.check."""
-    summary = steps.check(get_settings(), plan.urls, live)
     logger = get_run_logger()
+    summary = steps.check(get_settings(), plan.urls, live, progress=lambda done, total:
+                          logger.info("sites %d/%d", done, total))
     for line in summary.lines():
         logger.info(line)
     return summary
@@ -44,10 +46,12 @@ def queue_notices(summary: steps.Summary) -> int:
     return queued
 
 
-@flow(name="check_sites", log_prints=True)
+@flow(name="check_sites", log_prints=True, **record.HOOKS)
 def check_sites(live: bool | None = None) -> steps.Summary:
     summary = check_urls(read_targets(), live)
-    queue_notices(summary)
+    queued = queue_notices(summary)
+    record.report_run("site-check", "Vérification des sites / Site check",
+                      summaries.sites(summary, queued))
     return summary
 
 

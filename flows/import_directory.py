@@ -12,8 +12,9 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.directory import importer
-from flows.errors import TmtError
+from flows.errors import TmtError, alerted
 from flows.notify import messages, outbox
+from flows.ops import record, summaries
 from flows.settings import get_settings
 
 
@@ -53,7 +54,7 @@ def write_import_report(parsed, result, archived) -> str:
     return str(path)
 
 
-@flow(name="import_directory", log_prints=True)
+@flow(name="import_directory", log_prints=True, **record.HOOKS)
 def import_directory(source: str | None = None, updated_by: str | None = None):
     source = source or get_settings().directory_source
     try:
@@ -61,15 +62,20 @@ def import_directory(source: str | None = None, updated_by: str | None = None):
         parsed = read_spreadsheet(archived)
     except TmtError as exc:  # unreadable file: nothing imported, a person must look
         queue_alert(messages.directory_import_failed(source, str(exc)))
-        raise
+        raise alerted(exc)
     quarantined = quarantine_rejected_rows(parsed, archived)
     result = load_directory(parsed, archived, updated_by or importer.default_updated_by())
     write_import_report(parsed, result, archived)
+    record.report_run("directory-import", f"Import du répertoire / Directory import: "
+                      f"{archived.original_name}", summaries.directory(parsed, result))
     if parsed.rejected:
         queue_alert(messages.directory_rows_rejected(
             archived.original_name, [error.line(archived.original_name) for error in parsed.rejected],
             quarantined))
-    importer.raise_if_rejected(parsed, archived.original_name, quarantined)
+    try:
+        importer.raise_if_rejected(parsed, archived.original_name, quarantined)
+    except TmtError as exc:  # the rejected rows' alert is queued just above
+        raise alerted(exc)
     return result
 
 

@@ -13,11 +13,13 @@ import sys
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run as current_run
 
-from flows.errors import TmtError
+from flows.errors import TmtError, alerted
 from flows.lmia import ingest
 from flows.lmia.sources import Candidate, discover
 from flows.notify import messages, outbox
+from flows.ops import journal, record, summaries
 from flows.quality import raw_lmia
 from flows.settings import get_settings
 
@@ -32,14 +34,20 @@ def discover_files(source: str) -> list[Candidate]:
 
 
 @task(cache_policy=NO_CACHE, task_run_name="fetch-{candidate.name}")
-def fetch_file(candidate: Candidate):
-    return ingest.fetch(candidate, get_settings())
+def fetch_file(candidate: Candidate, number: int, total: int):
+    archived = ingest.fetch(candidate, get_settings())
+    get_run_logger().info("fichier / file %d/%d %s: %s", number, total,
+                          "archivé / archived" if archived else "inchangé / unchanged",
+                          candidate.name)
+    return archived
 
 
 @task(cache_policy=NO_CACHE)
 def load_files(batch: list) -> list[ingest.FileReport]:
     """Parse and load the archived files: one transaction and one report per file."""
-    return ingest.load_batch(batch, get_settings())
+    logger = get_run_logger()
+    return ingest.load_batch(batch, get_settings(), lambda done, total, report: logger.info(
+        "fichier / file %d/%d %s: %s", done, total, report.status, report.name))
 
 
 @task(cache_policy=NO_CACHE, task_run_name="check-{report.name}")
@@ -67,10 +75,13 @@ def write_load_report(reports: list[ingest.FileReport]) -> str:
     create_table_artifact(
         key="lmia-ingest", table=[ingest.artifact_row(report) for report in reports],
         description=f"Fichiers LMIA de cette exécution / LMIA files of this run — {path}")
+    settings = get_settings()
+    journal.note(settings.runs_db, str(current_run.id), summaries.ingest(reports),
+                 summaries.data_docs_url(settings.home))
     return str(path)
 
 
-@flow(name="ingest_lmia", log_prints=True)
+@flow(name="ingest_lmia", log_prints=True, **record.HOOKS)
 def ingest_lmia(source: str | None = None) -> list[ingest.FileReport]:
     source = source or get_settings().lmia_source
     failed: list[ingest.FileReport] = []
@@ -79,10 +90,10 @@ def ingest_lmia(source: str | None = None) -> list[ingest.FileReport]:
         candidates = discover_files(source)
     except TmtError as exc:
         queue_messages([messages.source_unreachable(source, str(exc))])
-        raise
-    for candidate in candidates:
+        raise alerted(exc)
+    for number, candidate in enumerate(candidates, start=1):
         try:
-            fetched.append(fetch_file(candidate))
+            fetched.append(fetch_file(candidate, number, len(candidates)))
         except TmtError as exc:  # this file could not be fetched; the others still can
             failed.append(ingest.FileReport(candidate.name, candidate.location, "failed",
                                             reason=str(exc)))
@@ -90,7 +101,10 @@ def ingest_lmia(source: str | None = None) -> list[ingest.FileReport]:
     reports = [check_raw_file(report) for report in loaded] + failed
     write_load_report(reports)
     queue_messages(messages.for_ingest(reports))
-    ingest.raise_if_failed(reports)
+    try:
+        ingest.raise_if_failed(reports)
+    except TmtError as exc:  # every file not loaded has its alert (messages.for_ingest)
+        raise alerted(exc)
     return reports
 
 

@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.errors import TmtError
 from flows.notify import digest, reminders, sender
+from flows.ops import record, summaries
 from flows.settings import get_settings
 
 
@@ -43,7 +44,7 @@ def queue_digest() -> str:
     return f"digest: {new} new item(s), queued" if digest_id else "digest: nothing new"
 
 
-@flow(name="notify")
+@flow(name="notify", **record.HOOKS)
 def notify(require_signing_key: bool = True) -> str:
     logger = get_run_logger()
     reminder_line = queue_reminders()
@@ -62,6 +63,8 @@ def notify(require_signing_key: bool = True) -> str:
     for error in report.errors:
         logger.warning(error)
     logger.info(report.line())
+    record.report_run("notify", "Envoi des messages / Messages sent",
+                      summaries.notify(report, reminder_line, digest_line))
     if report.retrying:
         raise TmtError(f"{report.retrying} message(s) not delivered, kept for a retry: "
                        f"{report.errors[0]}")

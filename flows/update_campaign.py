@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.build_warehouse import build_warehouse
 from flows.notify import outbox, sender
+from flows.ops import record
 from flows.settings import get_settings
 from flows.tasks import campaign, checklist, store
 
@@ -34,7 +35,7 @@ def send_checklist() -> str:
     return sender.send_due(get_settings(), datetime.now(UTC)).line()
 
 
-@flow(name="update_campaign")
+@flow(name="update_campaign", **record.HOOKS)
 def update_campaign(today: date | None = None) -> str:
     today = today or datetime.now(UTC).date()
     name = f"campagne-{today.year}"
@@ -46,6 +47,9 @@ def update_campaign(today: date | None = None) -> str:
     sent = send_checklist()
     logger.info(sent)
     published = build_warehouse()
+    record.report_run("update-campaign", f"Campagne / Campaign {name}",
+                      {"campaign": name, "new_tasks": len(new), "checklist": sent,
+                       "build": published})
     return f"{name}: {len(new)} new task(s); {sent}; {published}"
 
 

@@ -112,12 +112,14 @@ def load_archived(archived: archive.ArchivedFile, settings: Settings) -> FileRep
     return load_batch([archived], settings)[0]
 
 
-def load_batch(batch: list[archive.ArchivedFile], settings: Settings) -> list[FileReport]:
+def load_batch(batch: list[archive.ArchivedFile], settings: Settings,
+               progress=None) -> list[FileReport]:
     """Parse the new files of a batch (in parallel) and load them through one connection.
 
     Opening and checkpointing the DuckDB file once per file cost as much as parsing on the
     shared vintages, and parsing is pure CPU: both are done once per batch instead. Each
-    file still gets its own transaction, reconciliation and report.
+    file still gets its own transaction, reconciliation and report. `progress(done, total,
+    report)` is called after each file (the run log's "fichier 3/10" lines).
     """
     con = load.connect(settings.work_db)
     try:
@@ -131,6 +133,8 @@ def load_batch(batch: list[archive.ArchivedFile], settings: Settings) -> list[Fi
                 reports.append(_load_one(con, item, outcomes[item.sha256], settings))
             else:
                 reports.append(_already_seen(item, seen[item.sha256]))
+            if progress:
+                progress(len(reports), len(batch), reports[-1])
         return reports
     finally:
         con.close()

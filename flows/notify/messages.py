@@ -165,3 +165,22 @@ def for_ingest(reports) -> list[Message]:
     for report in reports:
         queued += digest_items("raw_lmia", report.name, report.checks)
     return queued
+
+
+def run_failed(flow: str, run_id: str, failures: list[dict]) -> Message:
+    """A flow run failed with no specific alert for it: one alert per top-level run (its id
+    is the dedupe key), naming each flow that failed and its one-line reason."""
+    listed = "\n".join(f"- {failure['flow']} : {failure['message']}" for failure in failures)
+    listed_en = "\n".join(f"- {failure['flow']}: {failure['message']}" for failure in failures)
+    names = ", ".join(dict.fromkeys(failure["flow"] for failure in failures))
+    return _alert(
+        "flow_run_failed",
+        subject_fr=f"Exécution en échec : {flow} ({names})",
+        subject_en=f"Run failed: {flow} ({names})",
+        text_fr=(f"L'exécution {flow} (Prefect {run_id}) a échoué.\n{listed}\n"
+                 "Journal des exécutions : state/runs.sqlite sous $TMT_HOME ; détail dans "
+                 "l'interface Prefect. Relancer la commande une fois la cause corrigée."),
+        text_en=(f"The run {flow} (Prefect {run_id}) failed.\n{listed_en}\n"
+                 "Run journal: state/runs.sqlite under $TMT_HOME; details in the Prefect UI. "
+                 "Run the command again once the cause is fixed."),
+        flow=flow, run_id=run_id, failures=failures, dedupe_key=f"flow_run_failed:{run_id}")

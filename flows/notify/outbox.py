@@ -115,6 +115,30 @@ def enqueue(path: Path, messages: list[Message]) -> list[int]:
     return queued
 
 
+def enqueue_once(path: Path, message: Message, key: str) -> int | None:
+    """Queue a message unless one with the same `dedupe_key` in its payload was ever queued
+    (sent or not): a hook that runs twice for one flow run alerts once. None if it was."""
+    message = Message(message.tag, message.kind, message.template,
+                      {**message.payload, "dedupe_key": key}, message.recipient)
+    con = connect(path)
+    try:
+        con.execute("begin immediate")
+        seen = con.execute("select 1 from outbox where json_extract(payload, '$.dedupe_key') = ?",
+                           (key,)).fetchone()
+        cursor = None if seen else con.execute(
+            """insert into outbox (created_at, tag, recipient, kind, template, payload,
+                   payload_hash) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""",
+            (datetime.now(UTC).isoformat(timespec="seconds"), message.tag, message.recipient,
+             message.kind, message.template, message.payload_json, message.payload_hash))
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.close()
+    return cursor.lastrowid if cursor is not None and cursor.rowcount else None
+
+
 def pending(path: Path, tag: str | None = None) -> list[dict]:
     """Pending messages, oldest first, payload decoded (for the sender and for tests)."""
     if not path.exists():
@@ -146,7 +170,7 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def due(path: Path, now: datetime) -> list[dict]:
+def due(path: Path, now: datetime, tags: tuple[str, ...] = TAGS) -> list[dict]:
     """Pending messages whose next attempt is due, oldest first (digest items excepted)."""
     if not path.exists():
         return []
@@ -158,7 +182,7 @@ def due(path: Path, now: datetime) -> list[dict]:
             (stamp(now),)).fetchall()
     finally:
         con.close()
-    return [_decoded(row) for row in rows]
+    return [_decoded(row) for row in rows if row["tag"] in tags]
 
 
 def claim(path: Path, message_id: int, claimer: str, now: datetime) -> dict | None:

@@ -91,7 +91,9 @@ def destinations_for(channels, message: dict) -> list:
     return channels.tagged(message["tag"])
 
 
-def send_due(settings: Settings, now: datetime | None = None) -> SendReport:
+def send_due(settings: Settings, now: datetime | None = None,
+             tags: tuple[str, ...] = outbox.TAGS) -> SendReport:
+    """Send what is due (only `tags`: a failed run sends its alerts at once, the rest waits)."""
     path = settings.outbox_db
     now = now or datetime.now(UTC)
     me = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -99,7 +101,7 @@ def send_due(settings: Settings, now: datetime | None = None) -> SendReport:
     report.released = len(outbox.release_abandoned(
         path, now, lambda claimed_by: claim_alive(claimed_by, me)))
     channels = channel_config.load(settings.apprise_config, settings.send_interval_s)
-    due = outbox.due(path, now)
+    due = outbox.due(path, now, tags)
     if channels is None:
         report.waiting = len(due)
         report.waiting_reason = "TMT_APPRISE_CONFIG is not set: nothing is sent"

@@ -90,3 +90,50 @@ def all_runs(path: Path) -> list[dict]:
         return [dict(row) for row in con.execute("select * from flow_run order by started_at")]
     finally:
         con.close()
+
+
+def note(path: Path, run_id: str, summary: dict, data_docs_url: str | None = None) -> None:
+    """Keep a running flow's summary as soon as it is known: a run killed afterwards still
+    says what it had done, and `ended` is given it back by the end hook."""
+    con = connect(path)
+    try:
+        con.execute("update flow_run set summary = ?, data_docs_url = coalesce(?, data_docs_url) "
+                    "where run_id = ?",
+                    (json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str),
+                     data_docs_url, run_id))
+    finally:
+        con.close()
+
+
+def _decoded(row: sqlite3.Row) -> dict:
+    return {**dict(row), "summary": json.loads(row["summary"] or "{}")}
+
+
+def get(path: Path, run_id: str) -> dict | None:
+    if not path.exists():
+        return None
+    con = connect(path)
+    try:
+        row = con.execute("select * from flow_run where run_id = ?", (run_id,)).fetchone()
+    finally:
+        con.close()
+    return _decoded(row) if row else None
+
+
+def descendants(path: Path, run_id: str) -> list[dict]:
+    """Sub-flow runs of a run, at any depth, in the order they started."""
+    if not path.exists():
+        return []
+    con = connect(path)
+    try:
+        rows = con.execute(
+            """with recursive tree (run_id) as (
+                   select run_id from flow_run where parent_run_id = ?
+                   union all
+                   select flow_run.run_id from flow_run join tree
+                       on flow_run.parent_run_id = tree.run_id)
+               select flow_run.* from flow_run join tree using (run_id)
+               order by started_at, rowid""", (run_id,)).fetchall()
+    finally:
+        con.close()
+    return [_decoded(row) for row in rows]

@@ -13,7 +13,7 @@ from datetime import date
 import duckdb
 
 from expectations.checkpoint import Batch, Outcome, run_checkpoint
-from flows.errors import TmtError
+from flows.errors import TmtError, alerted
 from flows.notify import messages, outbox
 from flows.quality import results
 from flows.settings import Settings
@@ -210,6 +210,6 @@ def check_marts(settings: Settings, today: date | None = None) -> Outcome:
         queued.append(messages.checks_failed(outcome))
     outbox.enqueue(settings.outbox_db, queued)
     if outcome.critical:
-        raise TmtError(f"data check failed, nothing published (maintainers alerted): "
-                       f"{outcome.summary()}")
+        raise alerted(TmtError(f"data check failed, nothing published (maintainers alerted): "
+                               f"{outcome.summary()}"))
     return outcome

@@ -120,18 +120,26 @@ def policy(settings: Settings) -> Policy:
 
 
 def check(settings: Settings, urls: list[str], live: bool | None = None,
-          resolver: connect.Resolver | None = None, limits: engine.Limits | None = None
-          ) -> Summary:
-    """Check the URLs and append the results to sitecheck.check (one run)."""
+          resolver: connect.Resolver | None = None, limits: engine.Limits | None = None,
+          progress=None) -> Summary:
+    """Check the URLs and append the results to sitecheck.check (one run). `progress(done,
+    total)` is called about every tenth of the way (the run log's "sites 200/1000" lines)."""
     config = settings.sitecheck
     live = config.live if live is None else live
     allowed = allowed_networks(settings)
     summary = Summary(str(uuid.uuid4()), live, len(urls))
     started = datetime.now(UTC).replace(tzinfo=None)
     writer = store.Writer(settings.work_db, summary.run_id)
+    step = max(1, len(urls) // 10)
+
+    def advance() -> None:
+        done = summary.checked + summary.skipped
+        if progress and (done % step == 0 or done == len(urls)):
+            progress(done, len(urls))
 
     def record(result: engine.Result) -> None:
         summary.checked += 1
+        advance()
         summary.statuses[result.status] += 1
         if result.status not in ("ok", "changed"):
             summary.problems.append((result.url, result.status, result.error or ""))
@@ -146,6 +154,7 @@ def check(settings: Settings, urls: list[str], live: bool | None = None,
             network.append(url)
         else:
             summary.skipped += 1
+            advance()
     robots = []
     if network:
         with store.connect(settings.work_db) as con:

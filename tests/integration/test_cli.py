@@ -54,6 +54,7 @@ def test_folder_with_a_bad_file_loads_the_good_one_and_exits_non_zero(
         (f"tmt: error: 1 of 2 LMIA file(s) not loaded: quarantined {name} "
          "row 3: approved positions 'eight' is not a whole number")]
     assert f"loaded      {GOOD_CSV}: 2017Q3 en stream_noc, 4538 rows" in result.stdout
+    assert "fichier / file 1/2 " in result.stdout and "fichier / file 2/2 " in result.stdout
     assert (tmt_home / "quarantine" / "lmia").is_dir()
     reports = list((tmt_home / "reports" / "lmia").glob("ingest-*.json"))
     assert len(reports) == 1 and '"status": "loaded"' in reports[0].read_text()
@@ -95,3 +96,12 @@ def test_failed_dbt_build_is_one_line_on_stderr(tmt_home, prefect_api):
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert result.stderr.startswith("tmt: error: dbt build failed: ")
     assert not (tmt_home / "warehouse" / "tmt.duckdb").exists()
+    # One alert (dbt's own, no second generic one) and one failed run in the journal.
+    from flows.notify import outbox
+    from flows.ops import journal
+
+    assert [row["kind"] for row in outbox.rows(settings.outbox_db) if row["tag"] == "alerts"] \
+        == ["dbt_build_failed"]
+    [run] = journal.all_runs(settings.runs_db)
+    assert (run["flow"], run["state"]) == ("build_warehouse", "failed")
+    assert run["message"] == result.stderr.strip().removeprefix("tmt: error: ")

@@ -34,28 +34,65 @@ evidence_per_fsa as (
         count(distinct municipality_code) as municipality_count,
         count(distinct region_code) as region_count,
         min(municipality_code) as sole_municipality_code,
-        min(region_code) as sole_region_code,
-        -- equidistant municipalities (several share their town hall FSA's centroid): the
-        -- smallest region code, so that every build gives the same region
-        {{ arg_min('region_code', 'squared_distance', tie_breaker='region_code') }}
-            as nearest_region_code
+        min(region_code) as sole_region_code
     from evidence_with_distance
     group by fsa
 ),
 
-nearest_municipality_anywhere as (
+-- Nearest region, with ties broken the same way every build: municipalities placed at
+-- the FSA's own centroid are all at distance 0 (arg_min picked any of them, so two builds
+-- of the same data put G0M in Estrie or in Chaudière-Appalaches). On a tie, the region
+-- with more of the FSA's municipalities, then the lower code.
+regions_in_fsa as (
+    select
+        fsa,
+        region_code,
+        min(squared_distance) as squared_distance,
+        count(distinct municipality_code) as municipality_count
+    from evidence_with_distance
+    group by fsa, region_code
+),
+
+regions_in_fsa_ranked as (
+    select
+        fsa,
+        region_code,
+        row_number() over (
+            partition by fsa
+            order by squared_distance nulls last, municipality_count desc, region_code
+        ) as nearness
+    from regions_in_fsa
+),
+
+nearest_region_in_fsa as (
+    select
+        fsa,
+        region_code as nearest_region_code
+    from regions_in_fsa_ranked
+    where nearness = 1
+),
+
+municipalities_by_nearness as (
     select
         fsa_centroids.fsa,
-        {{ arg_min(
-            'municipalities.region_code',
-            squared_distance('fsa_centroids', 'municipalities'),
-            tie_breaker='municipalities.region_code'
-        ) }} as region_code
+        municipalities.region_code,
+        row_number() over (
+            partition by fsa_centroids.fsa
+            order by {{ squared_distance('fsa_centroids', 'municipalities') }},
+                municipalities.region_code, municipalities.municipality_code
+        ) as nearness
     from fsa_centroids
     cross join municipalities
     where fsa_centroids.latitude is not null
         and municipalities.latitude is not null
-    group by fsa_centroids.fsa
+),
+
+nearest_municipality_anywhere as (
+    select
+        fsa,
+        region_code
+    from municipalities_by_nearness
+    where nearness = 1
 ),
 
 resolved as (
@@ -73,7 +110,7 @@ resolved as (
         coalesce(
             case when evidence_per_fsa.region_count = 1 then evidence_per_fsa.sole_region_code end,
             fsa_centroids.geonames_region_code,
-            evidence_per_fsa.nearest_region_code,
+            nearest_region_in_fsa.nearest_region_code,
             nearest_municipality_anywhere.region_code
         ) as region_code,
         case
@@ -85,6 +122,8 @@ resolved as (
     from fsa_centroids
     left join evidence_per_fsa
         on fsa_centroids.fsa = evidence_per_fsa.fsa
+    left join nearest_region_in_fsa
+        on fsa_centroids.fsa = nearest_region_in_fsa.fsa
     left join nearest_municipality_anywhere
         on fsa_centroids.fsa = nearest_municipality_anywhere.fsa
 )
