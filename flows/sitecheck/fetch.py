@@ -59,6 +59,7 @@ class Fetched:
     # unsafe | invalid | dns | connect | tls | timeout | too_large | robots | redirects | decode
     error_kind: str | None = None
     error: str | None = None
+    elsewhere: bool = False  # stopped before a hop to a host another process owns
 
     def fail(self, kind: str, error: str) -> Fetched:
         self.error_kind, self.error = kind, " ".join(error.split())[:300]
@@ -78,21 +79,33 @@ class Slot:
         self.slots.release(self.host)
 
 
+class _Elsewhere(Exception):
+    """The next hop is on a host this process does not own."""
+
+
 class Fetcher:
     def __init__(self, session: requests.Session, policy: Policy, slots: HostSlots,
-                 reaper: Reaper, robots=None, sleep=time.sleep):
+                 reaper: Reaper, robots=None, sleep=time.sleep, owns=None):
         self.session, self.policy, self.slots, self.reaper = session, policy, slots, reaper
         self.robots, self.sleep = robots, sleep
+        self.owns = owns  # host -> bool, in a worker process (processes.py); None: all
 
-    def check(self, url: str, slot: Slot, validators: dict | None = None) -> Fetched:
-        """`validators`: the final URL, ETag and Last-Modified stored by the last check."""
-        started = time.monotonic()
-        result = Fetched(url, url)
-        with self.reaper.watching(self.policy.deadline_s) as watch:
+    def check(self, url: str, slot: Slot, validators: dict | None = None,
+              resume: Fetched | None = None) -> Fetched:
+        """`validators`: the final URL, ETag and Last-Modified stored by the last check.
+        `resume`: a check another process handed over at a redirect, continued from its
+        `final_url` with what is left of its deadline."""
+        spent = resume.elapsed_s if resume else 0.0
+        started = time.monotonic() - spent
+        result = resume or Fetched(url, url)
+        result.elsewhere = False
+        with self.reaper.watching(self.policy.deadline_s - spent) as watch:
             try:
                 self._follow(result, watch, slot, validators or {})
             except UnsafeTarget as exc:
                 result.fail("unsafe", str(exc))
+            except _Elsewhere:
+                result.elsewhere = True
         result.elapsed_s = time.monotonic() - started
         return result
 
@@ -112,10 +125,13 @@ class Fetcher:
         return result, (result.body or b"").decode("utf-8", errors="replace")
 
     def _follow(self, result: Fetched, watch: Watch, slot: Slot, validators: dict) -> None:
-        current = result.url
-        for _ in range(self.policy.max_redirects + 1):
+        current = result.final_url
+        for _ in range(self.policy.max_redirects + 1 - len(result.chain)):
             current = check_url(current)
-            slot.move(host_of(current))
+            host = host_of(current)
+            if self.owns is not None and host != slot.host and not self.owns(host):
+                raise _Elsewhere(host)  # its owner continues: one process per host
+            slot.move(host)
             if self.robots is not None and not self._robots_allow(result, current, watch):
                 return
             conditional = {}
