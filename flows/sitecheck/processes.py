@@ -32,7 +32,8 @@ FROM_URLS = 200  # below this, starting processes costs more than it saves
 
 
 def processes_for(urls: int) -> int:
-    cores = os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+        else os.cpu_count() or 1
     return cores if urls >= FROM_URLS and cores > 1 else 0
 
 
@@ -148,7 +149,8 @@ def _work(share, hosts, policy, per_host, interval_s, threads, guard, known, rob
 
     def listen() -> None:
         while (item := inbox.get()) is not None:
-            if item == "stop":
+            if item == "stop":  # the parent stopped reading: do not wait to flush to it
+                answers.cancel_join_thread()
                 stop.set()
                 break
             owned.add(item.host)  # before the slots hand it out: it is ours from now on
