@@ -9,10 +9,13 @@ another process owns is handed to that process through this one (which alone dec
 owns a host first seen in a redirect) and continued there, with what is left of its
 deadline. Results come back to the calling thread here, as with one process.
 
-Spawned, not forked: this process runs threads (DuckDB's too), and a fork copies their
-locks. A script that starts a large run needs the usual `if __name__ == "__main__"` guard;
-when the workers cannot start (no guard, a daemon process, a resolver that cannot be
-pickled), the run goes on in this process.
+Not forked from this process: it runs threads (DuckDB's, Prefect's), and a fork copies
+their locks. Workers come from a fork server (a clean process started once, with this
+module already imported, so each worker starts in milliseconds instead of importing
+requests again), or are spawned where there is none. A script that starts a large run
+needs the usual `if __name__ == "__main__"` guard; when the workers cannot start (no
+guard, a daemon process, a resolver that cannot be pickled), the run goes on in this
+process.
 """
 from __future__ import annotations
 
@@ -58,7 +61,7 @@ def run(urls, policy, limits, guard, known, robots_known, on_result, count):
     shares: list[list[str]] = [[] for _ in range(count)]
     for url in urls:
         shares[owners[host_of(url)]].append(url)
-    context = multiprocessing.get_context("spawn")
+    context = _context()
     answers, inboxes = context.Queue(), [context.Queue() for _ in range(count)]
     workers = []
     for index, share in enumerate(shares):
@@ -79,6 +82,14 @@ def run(urls, policy, limits, guard, known, robots_known, on_result, count):
         _end(workers, wait_s=0)
         return None
     return _collect(workers, owners, load, inboxes, answers, len(urls), on_result)
+
+
+def _context():
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # read when the server starts, once
+    return context
 
 
 def _collect(workers, owners, load, inboxes, answers, left, on_result):
