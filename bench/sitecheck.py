@@ -4,8 +4,11 @@ second check with nothing changed (bytes transferred); peak memory for 1,000 and
 
 Traffic goes only to 127.0.0.0/8: a server process answers on 127.0.0.1 … 127.0.0.50 (one
 port each) and counts, per host, requests, bytes written and the most requests at once.
-Each measured run is its own process (peak RSS is that run's alone). Every site has a known
-truth (its kind), so the two checkers' classifications are scored against it.
+Each measured run is its own process (peak RSS is that run's alone); a run of this size
+checks in one worker process per core (flows/sitecheck/processes.py), whose largest peak
+(VmHWM, sampled every 50 ms while they live) is reported beside the parent's. Every site
+has a known truth (its kind), so the two checkers' classifications are scored against it.
+The load average is reported with the times: on a shared machine they move with it.
 
 Minimum time: a host's 20 pages, two at a time, 150 ms each, need 10 × 150 ms = 1.5 s. Our
 check also asks each host for robots.txt first (150 ms, before any page) and follows the
@@ -325,6 +328,7 @@ def _minimum(requests_per_host: dict) -> float:
 
 
 def run() -> dict:
+    load_before = os.getloadavg()[0]  # what else runs on the machine, before this adds to it
     server = subprocess.Popen([sys.executable, "-c", "from bench.sitecheck import serve; serve()"],
                               cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -344,6 +348,7 @@ def run() -> dict:
     requests_minimum = DELAY_S + _minimum(made)
     ours_score = _score(first["statuses"], sites)
     return {
+        "load_average_1min_before": round(load_before, 1),
         "load_average_1min": round(load, 1), "cpus": os.cpu_count(),
         "sites": len(sites), "hosts": HOSTS, "delay_ms": DELAY_S * 1000, "per_host": PER_HOST,
         "minimum_pages_only_s": round(pages_minimum, 2),
