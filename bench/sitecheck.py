@@ -212,17 +212,24 @@ from bench import sitecheck as bench
 from flows.settings import get_settings
 from flows.sitecheck import engine, steps
 import threading
-worker_peak = [0.0]
-def sample_workers():  # their high-water mark (VmHWM), read while they live
+worker_peak, worker_cpu = [0.0], {}  # MiB; pid -> CPU seconds, last seen
+TICK = os.sysconf("SC_CLK_TCK")
+def descendants(pid):  # the fork server and the workers it forks
+    for task in os.listdir(f"/proc/{pid}/task"):
+        for child in open(f"/proc/{pid}/task/{task}/children").read().split():
+            yield child
+            yield from descendants(child)
+def sample_workers():  # high-water mark (VmHWM) and CPU time, read every 50 ms while they live
     while True:
-        for task in os.listdir("/proc/self/task"):
-            for pid in open(f"/proc/self/task/{task}/children").read().split():
-                try:
-                    status = open(f"/proc/{pid}/status").read()
-                    hwm = int(status.split("VmHWM:")[1].split()[0]) / 1024
-                    worker_peak[0] = max(worker_peak[0], hwm)
-                except (OSError, IndexError):
-                    pass
+        for pid in list(descendants(os.getpid())):
+            try:
+                status = open(f"/proc/{pid}/status").read()
+                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            worker_peak[0] = max(worker_peak[0],
+                                 int(status.split("VmHWM:")[1].split()[0]) / 1024)
+            worker_cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK
         time.sleep(0.05)
 threading.Thread(target=sample_workers, daemon=True).start()
 ports, count, runs = json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
@@ -232,14 +239,19 @@ limits = engine.Limits(concurrency=bench.HOSTS * bench.PER_HOST, per_host=bench.
 out = []
 for _ in range(runs):
     bench._control(ports, "/reset")
+    cpu_before, workers_before = time.process_time(), dict(worker_cpu)
     started = time.perf_counter()
     summary = steps.check(get_settings(), urls, live=True, limits=limits)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before
+    time.sleep(0.1)  # the workers' last figures
+    workers_cpu = sum(value - workers_before.get(pid, 0) for pid, value in worker_cpu.items())
     import duckdb
     with duckdb.connect(str(get_settings().work_db), read_only=True) as con:
         statuses = dict(con.execute("select url, status from sitecheck.check where run_id = ?",
                                     [summary.run_id]).fetchall())
-    out.append({"seconds": seconds, "statuses": statuses, "server": bench._control(ports, "/stats")})
+    out.append({"seconds": seconds, "statuses": statuses, "server": bench._control(ports, "/stats"),
+                "cpu_s": cpu, "workers_cpu_s": workers_cpu})
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"runs": out, "peak_mib": peak, "worker_peak_mib": worker_peak[0]}))
 """
@@ -358,6 +370,9 @@ def run() -> dict:
         "ours_vs_pages_minimum": round(first["seconds"] / pages_minimum, 2),
         "ours_vs_requests_minimum": round(first["seconds"] / requests_minimum, 2),
         "ours_sites_per_s": round(len(sites) / first["seconds"], 1),
+        # CPU the first run used: this process, and its worker processes (sampled)
+        "ours_cpu_s": round(first["cpu_s"], 2),
+        "ours_workers_cpu_s": round(first["workers_cpu_s"], 2),
         "ours_peak_per_host": max(first["server"]["peak"].values()),
         "ours_right": f"{ours_score['right']}/{ours_score['of']}",
         "ours_wrong": ours_score["wrong"],

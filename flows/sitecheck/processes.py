@@ -40,12 +40,11 @@ def processes_for(urls: int) -> int:
     return cores if urls >= FROM_URLS and cores > 1 else 0
 
 
-def assign(urls: list[str], count: int) -> tuple[dict[str, int], list[int]]:
-    """host → process, and URLs per process: the hosts with most URLs first, each to the
-    process with fewest URLs so far (every process gets about the same work)."""
+def assign(hosts: list[str], count: int) -> tuple[dict[str, int], list[int]]:
+    """host → process, and URLs per process (`hosts`: the host of each URL): the hosts with
+    most URLs first, each to the process with fewest URLs so far (about the same work)."""
     load, owners = [0] * count, {}
-    per_host = Counter(host_of(url) for url in urls)
-    for host, n in sorted(per_host.items(), key=lambda item: (-item[1], item[0])):
+    for host, n in sorted(Counter(hosts).items(), key=lambda item: (-item[1], item[0])):
         owners[host] = load.index(min(load))
         load[owners[host]] += n
     return owners, load
@@ -54,25 +53,26 @@ def assign(urls: list[str], count: int) -> tuple[dict[str, int], list[int]]:
 def run(urls, policy, limits, guard, known, robots_known, on_result, count):
     """Check `urls` in `count` processes; the robots.txt files fetched, or None when the
     workers could not start (nothing was checked: the caller checks them itself)."""
-    count = min(count, limits.concurrency, len({host_of(url) for url in urls}))
+    hosts = [host_of(url) for url in urls]
+    count = min(count, limits.concurrency, len(set(hosts)))
     if count < 2:
         return None
-    owners, load = assign(urls, count)
+    owners, load = assign(hosts, count)
     shares: list[list[str]] = [[] for _ in range(count)]
-    for url in urls:
-        shares[owners[host_of(url)]].append(url)
+    for url, host in zip(urls, hosts, strict=True):
+        shares[owners[host]].append(url)
     context = _context()
     answers, inboxes = context.Queue(), [context.Queue() for _ in range(count)]
     workers = []
     for index, share in enumerate(shares):
-        hosts = {host for host, owner in owners.items() if owner == index}
+        owned = {host for host, owner in owners.items() if owner == index}
         threads = max(1, limits.concurrency * len(share) // len(urls))  # the global limit, split
         workers.append(context.Process(
             target=_work, name=f"sitecheck-process-{index}", daemon=True,
-            args=(share, hosts, policy, limits.per_host, limits.interval_s, threads, guard,
+            args=(share, owned, policy, limits.per_host, limits.interval_s, threads, guard,
                   {url: known[url] for url in share if url in known},
                   {origin: robots for origin, robots in robots_known.items()
-                   if host_of(origin) in hosts}, inboxes[index], answers)))
+                   if host_of(origin) in owned}, inboxes[index], answers)))
     try:
         for worker in workers:
             worker.start()

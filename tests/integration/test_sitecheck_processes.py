@@ -8,6 +8,7 @@ import pytest
 
 from flows.settings import get_settings
 from flows.sitecheck import engine, processes, steps
+from flows.sitecheck.hosts import host_of
 from tests.support.sites import SiteServer, resolver
 
 
@@ -60,6 +61,6 @@ def test_a_resolver_that_cannot_go_to_a_process_checks_in_this_one(servers, home
 def test_hosts_are_shared_out_by_their_number_of_urls():
     urls = [f"http://big.ca/{n}" for n in range(6)] + [f"http://mid.ca/{n}" for n in range(4)] \
         + [f"http://small{k}.ca/" for k in range(3)]
-    owners, load = processes.assign(urls, 2)
+    owners, load = processes.assign([host_of(url) for url in urls], 2)
     assert owners["big.ca"] != owners["mid.ca"] and sorted(load) == [6, 7]
     assert processes.processes_for(10) == 0
