@@ -212,24 +212,30 @@ from bench import sitecheck as bench
 from flows.settings import get_settings
 from flows.sitecheck import engine, steps
 import threading
-worker_peak, worker_cpu = [0.0], {}  # MiB; pid -> CPU seconds, last seen
+worker_peak = [0.0]  # MiB
 TICK = os.sysconf("SC_CLK_TCK")
-def descendants(pid):  # the fork server and the workers it forks
+def children(pid):
     for task in os.listdir(f"/proc/{pid}/task"):
-        for child in open(f"/proc/{pid}/task/{task}/children").read().split():
-            yield child
-            yield from descendants(child)
-def sample_workers():  # high-water mark (VmHWM) and CPU time, read every 50 ms while they live
+        yield from open(f"/proc/{pid}/task/{task}/children").read().split()
+def descendants(pid):  # the fork server and the workers it forks
+    for child in children(pid):
+        yield child
+        yield from descendants(child)
+def children_cpu():  # CPU seconds of the live children and of all they reaped (the workers)
+    total = 0
+    for pid in children(os.getpid()):
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / TICK
+def sample_workers():  # their high-water mark (VmHWM), read every 50 ms while they live
     while True:
         for pid in list(descendants(os.getpid())):
             try:
                 status = open(f"/proc/{pid}/status").read()
-                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
             except OSError:
                 continue
             worker_peak[0] = max(worker_peak[0],
                                  int(status.split("VmHWM:")[1].split()[0]) / 1024)
-            worker_cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK
         time.sleep(0.05)
 threading.Thread(target=sample_workers, daemon=True).start()
 ports, count, runs = json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
@@ -239,13 +245,11 @@ limits = engine.Limits(concurrency=bench.HOSTS * bench.PER_HOST, per_host=bench.
 out = []
 for _ in range(runs):
     bench._control(ports, "/reset")
-    cpu_before, workers_before = time.process_time(), dict(worker_cpu)
+    cpu_before, workers_before = time.process_time(), children_cpu()
     started = time.perf_counter()
     summary = steps.check(get_settings(), urls, live=True, limits=limits)
     seconds = time.perf_counter() - started
-    cpu = time.process_time() - cpu_before
-    time.sleep(0.1)  # the workers' last figures
-    workers_cpu = sum(value - workers_before.get(pid, 0) for pid, value in worker_cpu.items())
+    cpu, workers_cpu = time.process_time() - cpu_before, children_cpu() - workers_before
     import duckdb
     with duckdb.connect(str(get_settings().work_db), read_only=True) as con:
         statuses = dict(con.execute("select url, status from sitecheck.check where run_id = ?",
@@ -370,7 +374,8 @@ def run() -> dict:
         "ours_vs_pages_minimum": round(first["seconds"] / pages_minimum, 2),
         "ours_vs_requests_minimum": round(first["seconds"] / requests_minimum, 2),
         "ours_sites_per_s": round(len(sites) / first["seconds"], 1),
-        # CPU the first run used: this process, and its worker processes (sampled)
+        # CPU the first run used: this process, and its worker processes (with the fork
+        # server's start on this first run)
         "ours_cpu_s": round(first["cpu_s"], 2),
         "ours_workers_cpu_s": round(first["workers_cpu_s"], 2),
         "ours_peak_per_host": max(first["server"]["peak"].values()),
