@@ -212,6 +212,9 @@ class Fetcher:
                         continue
                 result.error_kind = result.error = None
                 if code == 304:
+                    # read the (empty) body: a response left unread closes its connection,
+                    # and the next request to the host would open a new one
+                    self._read(result, response, watch, 64 * 1024)
                     result.not_modified, result.body = True, None
                     return response
                 if not self._read(result, response, watch, limit):
