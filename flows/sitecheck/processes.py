@@ -26,6 +26,7 @@ import pickle
 import queue
 import threading
 from collections import Counter
+from multiprocessing import forkserver
 
 from . import engine
 from .hosts import HostSlots, host_of
@@ -38,6 +39,14 @@ def processes_for(urls: int) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
         else os.cpu_count() or 1
     return cores if urls >= FROM_URLS and cores > 1 else 0
+
+
+def warm_up(urls: int, limits) -> None:
+    """Start the fork server now, for a run that will use it: it imports the check while
+    the caller reads what the run needs from the database."""
+    count = processes_for(urls) if limits.processes is None else limits.processes
+    if count > 1 and _context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
 
 
 def assign(hosts: list[str], count: int) -> tuple[dict[str, int], list[int]]:
