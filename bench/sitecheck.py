@@ -4,8 +4,11 @@ second check with nothing changed (bytes transferred); peak memory for 1,000 and
 
 Traffic goes only to 127.0.0.0/8: a server process answers on 127.0.0.1 … 127.0.0.50 (one
 port each) and counts, per host, requests, bytes written and the most requests at once.
-Each measured run is its own process (peak RSS is that run's alone). Every site has a known
-truth (its kind), so the two checkers' classifications are scored against it.
+Each measured run is its own process (peak RSS is that run's alone); a run of this size
+checks in one worker process per core (flows/sitecheck/processes.py), whose largest peak
+(VmHWM, sampled every 50 ms while they live) is reported beside the parent's. Every site
+has a known truth (its kind), so the two checkers' classifications are scored against it.
+The load average is reported with the times: on a shared machine they move with it.
 
 Minimum time: a host's 20 pages, two at a time, 150 ms each, need 10 × 150 ms = 1.5 s. Our
 check also asks each host for robots.txt first (150 ms, before any page) and follows the
@@ -207,15 +210,34 @@ import json, os, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from bench import sitecheck as bench
 from flows.settings import get_settings
-from flows.sitecheck import analysis, engine, steps
-worker_peaks = []
-close = analysis.Analyzer.close
-def measured_close(self):  # the workers' high-water mark, read before they exit
-    for process in (self.pool._processes or {}).values() if self.pool else []:
-        status = open(f"/proc/{process.pid}/status").read()
-        worker_peaks.append(int(status.split("VmHWM:")[1].split()[0]) / 1024)
-    close(self)
-analysis.Analyzer.close = measured_close
+from flows.sitecheck import engine, steps
+import threading
+worker_peak = [0.0]  # MiB
+TICK = os.sysconf("SC_CLK_TCK")
+def children(pid):
+    for task in os.listdir(f"/proc/{pid}/task"):
+        yield from open(f"/proc/{pid}/task/{task}/children").read().split()
+def descendants(pid):  # the fork server and the workers it forks
+    for child in children(pid):
+        yield child
+        yield from descendants(child)
+def children_cpu():  # CPU seconds of the live children and of all they reaped (the workers)
+    total = 0
+    for pid in children(os.getpid()):
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / TICK
+def sample_workers():  # their high-water mark (VmHWM), read every 50 ms while they live
+    while True:
+        for pid in list(descendants(os.getpid())):
+            try:
+                status = open(f"/proc/{pid}/status").read()
+            except OSError:
+                continue
+            worker_peak[0] = max(worker_peak[0],
+                                 int(status.split("VmHWM:")[1].split()[0]) / 1024)
+        time.sleep(0.05)
+threading.Thread(target=sample_workers, daemon=True).start()
 ports, count, runs = json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 urls = [url for url, _ in bench._urls(ports, count)]
 limits = engine.Limits(concurrency=bench.HOSTS * bench.PER_HOST, per_host=bench.PER_HOST,
@@ -223,16 +245,19 @@ limits = engine.Limits(concurrency=bench.HOSTS * bench.PER_HOST, per_host=bench.
 out = []
 for _ in range(runs):
     bench._control(ports, "/reset")
+    cpu_before, workers_before = time.process_time(), children_cpu()
     started = time.perf_counter()
     summary = steps.check(get_settings(), urls, live=True, limits=limits)
     seconds = time.perf_counter() - started
+    cpu, workers_cpu = time.process_time() - cpu_before, children_cpu() - workers_before
     import duckdb
     with duckdb.connect(str(get_settings().work_db), read_only=True) as con:
         statuses = dict(con.execute("select url, status from sitecheck.check where run_id = ?",
                                     [summary.run_id]).fetchall())
-    out.append({"seconds": seconds, "statuses": statuses, "server": bench._control(ports, "/stats")})
+    out.append({"seconds": seconds, "statuses": statuses, "server": bench._control(ports, "/stats"),
+                "cpu_s": cpu, "workers_cpu_s": workers_cpu})
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"runs": out, "peak_mib": peak, "worker_peak_mib": max(worker_peaks or [0])}))
+print(json.dumps({"runs": out, "peak_mib": peak, "worker_peak_mib": worker_peak[0]}))
 """
 
 
@@ -319,6 +344,7 @@ def _minimum(requests_per_host: dict) -> float:
 
 
 def run() -> dict:
+    load_before = os.getloadavg()[0]  # what else runs on the machine, before this adds to it
     server = subprocess.Popen([sys.executable, "-c", "from bench.sitecheck import serve; serve()"],
                               cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -338,6 +364,7 @@ def run() -> dict:
     requests_minimum = DELAY_S + _minimum(made)
     ours_score = _score(first["statuses"], sites)
     return {
+        "load_average_1min_before": round(load_before, 1),
         "load_average_1min": round(load, 1), "cpus": os.cpu_count(),
         "sites": len(sites), "hosts": HOSTS, "delay_ms": DELAY_S * 1000, "per_host": PER_HOST,
         "minimum_pages_only_s": round(pages_minimum, 2),
@@ -347,6 +374,10 @@ def run() -> dict:
         "ours_vs_pages_minimum": round(first["seconds"] / pages_minimum, 2),
         "ours_vs_requests_minimum": round(first["seconds"] / requests_minimum, 2),
         "ours_sites_per_s": round(len(sites) / first["seconds"], 1),
+        # CPU the first run used: this process, and its worker processes (with the fork
+        # server's start on this first run)
+        "ours_cpu_s": round(first["cpu_s"], 2),
+        "ours_workers_cpu_s": round(first["workers_cpu_s"], 2),
         "ours_peak_per_host": max(first["server"]["peak"].values()),
         "ours_right": f"{ours_score['right']}/{ours_score['of']}",
         "ours_wrong": ours_score["wrong"],
@@ -362,8 +393,8 @@ def run() -> dict:
         "linkchecker_wrong": _score(theirs["statuses"], sites)["wrong"],
         "peak_rss_mib_1000": round(ours["peak_mib"]),
         "peak_rss_mib_5000": round(large["peak_mib"]),
-        "analysis_worker_peak_rss_mib_1000": round(ours["worker_peak_mib"]),
-        "analysis_worker_peak_rss_mib_5000": round(large["worker_peak_mib"]),
+        "worker_peak_rss_mib_1000": round(ours["worker_peak_mib"]),
+        "worker_peak_rss_mib_5000": round(large["worker_peak_mib"]),
         "ours_5000_s": round(large["runs"][0]["seconds"], 2),
     }
 

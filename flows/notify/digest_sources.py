@@ -1,6 +1,7 @@
 """What the maintainers' digest reports from the data itself (read-only): a new LMIA
 quarter, unplaced LMIA addresses, change requests waiting for review, stale listings.
-Each item has a key; the digest reports a key once (digest.py).
+Each item has a key; the digest reports a key once (digest.py). Each fact has one owner:
+what another part queues is not read here again.
 
 Other parts queue their own items in the outbox (template `digest_item`, a `section`, a
 `key`, and `fr`/`en` texts or a `text` in French then English): data check warnings
@@ -21,13 +22,14 @@ from ..settings import Settings
 
 REASONS = {  # stale_reasons of marts.listing_freshness
     "not_confirmed_12_months": ("non confirmée depuis 12 mois", "not confirmed for 12 months"),
-    "broken_over_14_days": ("site en panne depuis plus de 14 jours",
-                            "website broken for over 14 days"),
     "moved": ("site déplacé", "website moved"),
     "hours_changed": ("heures modifiées sur le site", "hours changed on the website"),
     "address_changed": ("adresse modifiée sur le site", "address changed on the website"),
     "services_changed": ("services modifiés sur le site", "services changed on the website"),
 }
+
+
+SITE_CHECKS_REPORT = "broken_over_14_days"  # reported by flows/sitecheck/notices.py
 
 
 @dataclass(frozen=True)
@@ -83,18 +85,24 @@ def from_warehouse(serving_db: Path) -> list[Item]:
 
 
 def _freshness(con, columns: set[str]) -> list[Item]:
-    """Stale listings from marts.listing_freshness (flows/sitecheck). Broken and moved
-    sites are not read here: the site checks queue those items themselves, once per change."""
+    """Stale listings from marts.listing_freshness (flows/sitecheck), without the reason
+    `broken_over_14_days`: a broken website is the site checks' to report (when it breaks,
+    again while it stays broken, when it works again: flows/sitecheck/notices.py), and
+    saying it here too would put the same site in the digest twice."""
     if not {"organization_id", "organization_name", "is_stale", "stale_reasons"} <= columns:
         return []
-    def said(why: str, language: int) -> str:
-        return ", ".join(REASONS.get(code, (code, code))[language] for code in why.split(","))
+    def said(codes: list[str], language: int) -> str:
+        return ", ".join(REASONS.get(code, (code, code))[language] for code in codes)
 
-    return [Item("stale_listings", f"stale:{oid}:{why}", f"{name} : {said(why, 0)}",
-                 f"{name}: {said(why, 1)}")
-            for oid, name, why in con.execute(
-                """select organization_id, organization_name, stale_reasons
-                   from marts.listing_freshness where is_stale""").fetchall()]
+    items = []
+    for oid, name, why in con.execute("""select organization_id, organization_name,
+                                                stale_reasons
+                                         from marts.listing_freshness where is_stale""").fetchall():
+        codes = [code for code in why.split(",") if code != SITE_CHECKS_REPORT]
+        if codes:
+            items.append(Item("stale_listings", f"stale:{oid}:{','.join(codes)}",
+                              f"{name} : {said(codes, 0)}", f"{name}: {said(codes, 1)}"))
+    return items
 
 
 def change_requests(settings: Settings) -> list[Item]:

@@ -10,6 +10,7 @@ Names reserved for examples and tests (RFC 2606, RFC 6761) are never looked up.
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -27,6 +28,7 @@ EXAMPLE_NAMES = ("example", "example.com", "example.net", "example.org", "test",
                  "onion")
 PRIVATE_NAMES = ("localhost", "local", "internal", "home.arpa", "lan", "intranet")
 MAX_URL_LENGTH = 2048
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
 class UnsafeTarget(Exception):
@@ -81,7 +83,7 @@ def check_url(url: str) -> str:
     text = url.strip()
     if len(text) > MAX_URL_LENGTH:
         raise UnsafeTarget(f"URL longer than {MAX_URL_LENGTH} characters")
-    if any(ord(char) < 33 or ord(char) == 127 for char in text):
+    if _SPACE_OR_CONTROL.search(text):
         raise UnsafeTarget("URL contains spaces or control characters")
     try:
         parts = urlsplit(text)

@@ -1,7 +1,8 @@
 """Check many URLs at once: worker threads take URLs from the per-host slots, check them
 (fetch → page text → fingerprint → status) and hand results back to the calling thread,
 which stores them in batches. Nothing of a page is kept beyond its result, so memory
-does not grow with the number of sites.
+does not grow with the number of sites. A large run on several cores spreads its hosts
+over worker processes (processes.py), each running these threads on its own hosts.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from http.cookiejar import DefaultCookiePolicy
 
 from . import classify, connect, content
-from .analysis import Analysis, Analyzer, analyze, processes_for
+from .analysis import Analysis, analyze
 from .deadline import Reaper
 from .fetch import Fetched, Fetcher, Policy, Slot
 from .hosts import HostSlots, host_of
@@ -53,17 +54,33 @@ class Result:
 
 
 @dataclass
+class Handoff:
+    """A check stopped before a redirect hop to a host another worker process owns."""
+
+    url: str
+    fetched: Fetched
+    known: Known | None
+
+    @property
+    def host(self) -> str:
+        return host_of(self.fetched.final_url)
+
+
+@dataclass
 class Limits:
-    concurrency: int = 16
+    concurrency: int = 16  # requests at once, all worker processes together
     per_host: int = 2
     interval_s: float = 1.0
-    processes: int | None = None  # page analysis; None: analysis.processes_for(URLs)
+    processes: int | None = None  # worker processes; None: processes.processes_for(URLs)
 
 
 def check_one(fetcher: Fetcher, url: str, slot: Slot, known: Known | None,
-              analyzer: Callable[[bytes, str | None], Analysis] = analyze) -> Result:
+              analyzer: Callable[[bytes, str | None], Analysis] = analyze,
+              resume: Fetched | None = None) -> Result | Handoff:
     validators = vars(known) if known and known.fingerprint else None
-    fetched = fetcher.check(url, slot, validators)
+    fetched = fetcher.check(url, slot, validators, resume)
+    if fetched.elsewhere:
+        return Handoff(url, fetched, known)
     read, lines, fingerprint = None, None, None
     if fetched.not_modified and known:
         fingerprint = known.fingerprint
@@ -98,33 +115,53 @@ def run(urls: list[str], policy: Policy, limits: Limits, guard: connect.Guard,
     """Check every URL; `on_result` is called on this thread for each result.
     Returns the robots.txt files fetched (for the store). A URL whose check crashed is
     raised about after all the others are done."""
+    from . import processes  # it runs this module's threads in each worker process
+
+    count = processes.processes_for(len(urls)) if limits.processes is None \
+        else limits.processes
+    if count > 1:
+        fetched = processes.run(urls, policy, limits, guard, known, robots_known, on_result,
+                                count)
+        if fetched is not None:
+            return fetched
     slots = HostSlots(limits.per_host, limits.interval_s)
     slots.add(urls)
+    return run_threads(slots, policy, min(limits.concurrency, len(urls)), guard, known,
+                       robots_known, on_result)
+
+
+def run_threads(slots: HostSlots, policy: Policy, concurrency: int, guard: connect.Guard,
+                known: dict[str, Known], robots_known: dict[str, Robots], on_result,
+                owns=None, stop: threading.Event | None = None, on_crash=None
+                ) -> list[Robots]:
+    """The checks of one process: `concurrency` threads take items from `slots` (URLs, or
+    Handoffs continued here). In a worker process: `owns` tells its hosts, `on_crash` is
+    told of each check that crashed as it happens."""
     reaper = Reaper()
-    session = connect.session(guard, policy.user_agent, pools=max(64, limits.concurrency * 2))
+    session = connect.session(guard, policy.user_agent, pools=max(64, concurrency * 2))
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # no cookies kept
     robots = RobotsCache(robots_known)
-    fetcher = Fetcher(session, policy, slots, reaper, robots)
-    processes = processes_for(len(urls)) if limits.processes is None else limits.processes
-    analyzer = Analyzer(processes)
-    results: queue.Queue = queue.Queue(maxsize=limits.concurrency * 4)
+    fetcher = Fetcher(session, policy, slots, reaper, robots, owns=owns)
+    results: queue.Queue = queue.Queue(maxsize=concurrency * 4)
     crashed: list[tuple[str, BaseException]] = []
-    finished, stop = object(), threading.Event()
+    finished, stop = object(), stop or threading.Event()
 
     def work() -> None:
-        while not stop.is_set() and (url := slots.take()) is not None:
-            slot = Slot(slots, host_of(url))
+        while not stop.is_set() and (item := slots.take()) is not None:
+            url, resume, known_page = (item, None, known.get(item)) if isinstance(item, str) \
+                else (item.url, item.fetched, item.known)
+            slot = Slot(slots, host_of(url if resume is None else resume.final_url))
             try:
-                results.put(check_one(fetcher, url, slot, known.get(url), analyzer))
+                results.put(check_one(fetcher, url, slot, known_page, resume=resume))
             except Exception as exc:  # a bug must not stop the other checks; raised below
                 log.exception("%s: check crashed", url)
-                crashed.append((url, exc))
+                results.put(_Crash(url, exc))
             finally:
                 slot.release()
         results.put(finished)
 
     workers = [threading.Thread(target=work, name=f"sitecheck-{n}", daemon=True)
-               for n in range(max(1, min(limits.concurrency, len(urls))))]
+               for n in range(max(1, concurrency))]
     for worker in workers:
         worker.start()
     running = len(workers)
@@ -133,10 +170,15 @@ def run(urls: list[str], policy: Policy, limits: Limits, guard: connect.Guard,
             item = results.get()
             if item is finished:
                 running -= 1
+            elif isinstance(item, _Crash):
+                crashed.append((item.url, item.exc))
+                if on_crash is not None:
+                    on_crash(item.url, item.exc)
             else:
                 on_result(item)
     except BaseException:  # the store failed, or Ctrl-C: let the workers finish and stop
         stop.set()
+        slots.close()
         while running:
             running -= results.get() is finished
         raise
@@ -145,8 +187,13 @@ def run(urls: list[str], policy: Policy, limits: Limits, guard: connect.Guard,
             worker.join()
         reaper.stop()
         session.close()
-        analyzer.close()
-    if crashed:
+    if crashed and on_crash is None:
         url, exc = crashed[0]
         raise RuntimeError(f"{len(crashed)} check(s) crashed, first {url}: {exc}") from exc
     return robots.fetched
+
+
+@dataclass
+class _Crash:
+    url: str
+    exc: BaseException

@@ -59,6 +59,7 @@ class Fetched:
     # unsafe | invalid | dns | connect | tls | timeout | too_large | robots | redirects | decode
     error_kind: str | None = None
     error: str | None = None
+    elsewhere: bool = False  # stopped before a hop to a host another process owns
 
     def fail(self, kind: str, error: str) -> Fetched:
         self.error_kind, self.error = kind, " ".join(error.split())[:300]
@@ -78,21 +79,33 @@ class Slot:
         self.slots.release(self.host)
 
 
+class _Elsewhere(Exception):
+    """The next hop is on a host this process does not own."""
+
+
 class Fetcher:
     def __init__(self, session: requests.Session, policy: Policy, slots: HostSlots,
-                 reaper: Reaper, robots=None, sleep=time.sleep):
+                 reaper: Reaper, robots=None, sleep=time.sleep, owns=None):
         self.session, self.policy, self.slots, self.reaper = session, policy, slots, reaper
         self.robots, self.sleep = robots, sleep
+        self.owns = owns  # host -> bool, in a worker process (processes.py); None: all
 
-    def check(self, url: str, slot: Slot, validators: dict | None = None) -> Fetched:
-        """`validators`: the final URL, ETag and Last-Modified stored by the last check."""
-        started = time.monotonic()
-        result = Fetched(url, url)
-        with self.reaper.watching(self.policy.deadline_s) as watch:
+    def check(self, url: str, slot: Slot, validators: dict | None = None,
+              resume: Fetched | None = None) -> Fetched:
+        """`validators`: the final URL, ETag and Last-Modified stored by the last check.
+        `resume`: a check another process handed over at a redirect, continued from its
+        `final_url` with what is left of its deadline."""
+        spent = resume.elapsed_s if resume else 0.0
+        started = time.monotonic() - spent
+        result = resume or Fetched(url, url)
+        result.elsewhere = False
+        with self.reaper.watching(self.policy.deadline_s - spent) as watch:
             try:
                 self._follow(result, watch, slot, validators or {})
             except UnsafeTarget as exc:
                 result.fail("unsafe", str(exc))
+            except _Elsewhere:
+                result.elsewhere = True
         result.elapsed_s = time.monotonic() - started
         return result
 
@@ -112,10 +125,13 @@ class Fetcher:
         return result, (result.body or b"").decode("utf-8", errors="replace")
 
     def _follow(self, result: Fetched, watch: Watch, slot: Slot, validators: dict) -> None:
-        current = result.url
-        for _ in range(self.policy.max_redirects + 1):
+        current = result.final_url
+        for _ in range(self.policy.max_redirects + 1 - len(result.chain)):
             current = check_url(current)
-            slot.move(host_of(current))
+            host = host_of(current)
+            if self.owns is not None and host != slot.host and not self.owns(host):
+                raise _Elsewhere(host)  # its owner continues: one process per host
+            slot.move(host)
             if self.robots is not None and not self._robots_allow(result, current, watch):
                 return
             conditional = {}
@@ -166,10 +182,9 @@ class Fetcher:
                 return None
             wait = policy.backoff_s * 2 ** attempt
             try:
-                response = self.session.get(
-                    url, headers=headers, stream=True, allow_redirects=False,
-                    timeout=(min(policy.connect_timeout_s, remaining),
-                             min(policy.read_timeout_s, remaining)))
+                response = self._send(url, headers,
+                                      (min(policy.connect_timeout_s, remaining),
+                                       min(policy.read_timeout_s, remaining)))
             except requests.RequestException as exc:
                 kind = "timeout" if watch.expired else _error_kind(exc)
                 result.fail(kind, _describe(exc, watch, policy))
@@ -197,12 +212,25 @@ class Fetcher:
                         continue
                 result.error_kind = result.error = None
                 if code == 304:
+                    # read the (empty) body: a response left unread closes its connection,
+                    # and the next request to the host would open a new one
+                    self._read(result, response, watch, 64 * 1024)
                     result.not_modified, result.body = True, None
                     return response
                 if not self._read(result, response, watch, limit):
                     return None
                 return response
         return None
+
+    def _send(self, url: str, headers: dict, timeout: tuple[float, float]):
+        """One GET through the session's adapter, without Session.request: merging
+        settings, environment and cookies cost more CPU than the request itself, and this
+        session has nothing to merge (no proxies, .netrc or cookies: connect.session)."""
+        request = requests.PreparedRequest()
+        request.prepare(method="GET", url=url, headers={**self.session.headers, **headers})
+        adapter = self.session.get_adapter(request.url)
+        return adapter.send(request, stream=True, timeout=timeout, verify=True, cert=None,
+                            proxies={})
 
     def _read(self, result: Fetched, response, watch: Watch, limit: int) -> bool:
         declared = response.headers.get("content-length", "")

@@ -42,6 +42,7 @@ class HostSlots:
         self._ready: deque[str] = deque()
         self._timed: list[tuple[float, str]] = []
         self._left = 0
+        self._open = False  # more items may come (a worker process fed by its parent)
         self._wake = threading.Condition()
 
     def _host(self, name: str) -> _Host:
@@ -57,9 +58,19 @@ class HostSlots:
                 self._left += 1
                 self._queue(name)
 
+    def keep_open(self) -> None:
+        """take() waits for more items instead of returning None, until close()."""
+        with self._wake:
+            self._open = True
+
+    def close(self) -> None:
+        with self._wake:
+            self._open = False
+            self._wake.notify_all()
+
     def take(self):
         """The next item whose host may be visited now (its slot taken), or None when
-        every item has been handed out."""
+        every item has been handed out (and no more can come)."""
         with self._wake:
             while True:
                 now = self.clock()
@@ -78,7 +89,7 @@ class HostSlots:
                         item = host.pending.popleft()
                         self._queue(name)
                         return item
-                if self._left == 0:
+                if self._left == 0 and not self._open:
                     return None
                 self._wake.wait(self._timed[0][0] - now if self._timed else None)
 

@@ -22,7 +22,7 @@ from flows.errors import TmtError
 from flows.notify import outbox
 from flows.settings import Settings
 
-from . import connect, engine, notices, store, targets
+from . import connect, engine, notices, processes, store, targets
 from .addresses import UnsafeTarget, check_url, parse_networks, refusal, special_name
 from .fetch import Policy
 from .robots import MAX_AGE
@@ -157,12 +157,13 @@ def check(settings: Settings, urls: list[str], live: bool | None = None,
             advance()
     robots = []
     if network:
+        limits = limits or engine.Limits(config.concurrency, config.per_host,
+                                         config.host_interval_s)
+        processes.warm_up(len(network), limits)
         with store.connect(settings.work_db) as con:
             known = store.known_pages(con)
             robots_known = store.known_robots(con, started - MAX_AGE)
         guard = connect.Guard(allowed, resolver or connect.system_resolver)
-        limits = limits or engine.Limits(config.concurrency, config.per_host,
-                                         config.host_interval_s)
         robots = engine.run(network, policy(settings), limits, guard, known, robots_known, record)
     writer.flush(robots)
     with store.connect(settings.work_db) as con:

@@ -150,15 +150,17 @@ class Handler(BaseHTTPRequestHandler):
             return self.redirect(301, f"{outside}/ok")
         if path == "/loop":
             return self.redirect(302, "/loop")
+        if path == "/to-peer":  # moved to another allowed host
+            return self.redirect(301, f"http://{self.server.peer}/ok")
         return self.send(404, b"no route")
 
 
 class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: str, outside_port: int = 0):
+    def __init__(self, address: str, outside_port: int = 0, peer: str = ""):
         super().__init__((address, 0), Handler)
-        self.outside_port = outside_port
+        self.outside_port, self.peer = outside_port, peer  # peer: "address:port"
         self.state: dict = defaultdict(int)
         self.active: dict[str, int] = defaultdict(int)
         self.peak: dict[str, int] = defaultdict(int)

@@ -29,3 +29,18 @@ def test_interval_between_two_starts_on_a_host():
     slots.take()
     assert time.monotonic() - started >= 0.2  # the second waited for the interval
     assert slots.take() is None
+
+
+def test_kept_open_slots_wait_for_items_until_closed():
+    slots = HostSlots(per_host=1, interval_s=0)
+    slots.keep_open()
+    taken = []
+    waiter = threading.Thread(target=lambda: taken.extend([slots.take(), slots.take()]))
+    waiter.start()
+    time.sleep(0.05)
+    assert taken == []  # nothing yet, but more may come: it waits instead of ending
+    slots.add(["http://a.ca/1"])
+    time.sleep(0.05)
+    slots.close()
+    waiter.join(1)
+    assert taken == ["http://a.ca/1", None]
