@@ -39,6 +39,19 @@ def test_main_text_leaves_out_navigation_scripts_and_hidden_parts():
     assert page.read("<p>Caf\xe9</p>".encode("cp1252"), "text/html").lines == ["Café"]
 
 
+def test_sloppy_markup_is_read_as_a_browser_would_show_it():
+    """The one-pass reader (page._feed): script text holding tags, quoted `>` in attributes,
+    entities, upper case, void and unclosed elements, comments, a comment never closed."""
+    html = ("<!DOCTYPE html><HTML><HEAD><TITLE>Caf&eacute; &amp; co</TITLE></HEAD><BODY>"
+            "<script>if (a<b) { s = '</div><p>non</p>'; }</script>"
+            "<p title='a>b'>Un<br/>deux</p><img alt=\"<p>x</p>\" src=i.png>"
+            "<ul><li>trois<li>5 &lt; 6 &#233;</ul><!-- <p>commentaire</p> -->"
+            "<div style='display: none'>caché</div><p>fin<!-- jamais fermé <p>perdu")
+    read = page.read(html.encode(), "text/html")
+    assert read.title == "Café & co"
+    assert read.lines == ["Un", "deux", "trois", "5 < 6 é", "fin"]
+
+
 def test_a_diff_counts_lines_and_says_what_it_touches():
     before = ["Heures : lundi 8 h 30 à 16 h 30", "100, rue de l'Exemple", "Accueil"]
     after = ["Heures : lundi 9 h à 17 h", "100, rue de l'Exemple", "Accueil",
