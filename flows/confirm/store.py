@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flows import sqlite_state
+
 SCHEMA = """
 create table if not exists verification (
     verification_id text primary key,
@@ -53,13 +55,7 @@ class Recorded:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    con.row_factory = sqlite3.Row
-    con.execute("pragma journal_mode = wal")
-    con.execute("pragma busy_timeout = 30000")
-    con.executescript(SCHEMA)
-    return con
+    return sqlite_state.connect(path, SCHEMA)
 
 
 def _now() -> str:
@@ -136,10 +132,4 @@ def latest_confirmations(path: Path) -> dict[str, datetime]:
 
 
 def _all(path: Path, sql: str, params: tuple = ()) -> list[dict]:
-    if not path.exists():
-        return []
-    con = connect(path)
-    try:
-        return [dict(row) for row in con.execute(sql, params).fetchall()]
-    finally:
-        con.close()
+    return sqlite_state.read(connect, path, sql, params)

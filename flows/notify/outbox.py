@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flows import sqlite_state
+
 TAGS = ("alerts", "maintainers", "org-reminders")
 
 SCHEMA = """
@@ -71,11 +73,7 @@ class Message:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    con.row_factory = sqlite3.Row
-    con.execute("pragma journal_mode = wal")  # readers (tests, the digest) never block a send
-    con.executescript(SCHEMA)
+    con = sqlite_state.connect(path, SCHEMA)  # WAL: readers (tests, the digest) never block a send
     present = {row["name"] for row in con.execute("pragma table_info(outbox)")}
     if not set(SENDING_COLUMNS) <= present:
         con.execute("begin immediate")  # two processes opening an old outbox at once
@@ -85,6 +83,15 @@ def connect(path: Path) -> sqlite3.Connection:
                 con.execute(f"alter table outbox add column {name} {kind}")
         con.execute("commit")
     return con
+
+
+def _insert(con: sqlite3.Connection, message: Message, created: str) -> sqlite3.Cursor:
+    """Queue one message unless the same one is pending already (rowcount 0 then)."""
+    return con.execute(
+        """insert into outbox (created_at, tag, recipient, kind, template, payload,
+               payload_hash) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""",
+        (created, message.tag, message.recipient, message.kind, message.template,
+         message.payload_json, message.payload_hash))
 
 
 def enqueue(path: Path, messages: list[Message]) -> list[int]:
@@ -98,12 +105,7 @@ def enqueue(path: Path, messages: list[Message]) -> list[int]:
     try:
         con.execute("begin immediate")
         for message in messages:
-            cursor = con.execute(
-                """insert into outbox (created_at, tag, recipient, kind, template, payload,
-                       payload_hash) values (?, ?, ?, ?, ?, ?, ?)
-                   on conflict do nothing""",
-                (created, message.tag, message.recipient, message.kind, message.template,
-                 message.payload_json, message.payload_hash))
+            cursor = _insert(con, message, created)
             if cursor.rowcount:
                 queued.append(cursor.lastrowid)
         con.execute("commit")
@@ -125,11 +127,8 @@ def enqueue_once(path: Path, message: Message, key: str) -> int | None:
         con.execute("begin immediate")
         seen = con.execute("select 1 from outbox where json_extract(payload, '$.dedupe_key') = ?",
                            (key,)).fetchone()
-        cursor = None if seen else con.execute(
-            """insert into outbox (created_at, tag, recipient, kind, template, payload,
-                   payload_hash) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""",
-            (datetime.now(UTC).isoformat(timespec="seconds"), message.tag, message.recipient,
-             message.kind, message.template, message.payload_json, message.payload_hash))
+        cursor = None if seen else _insert(con, message,
+                                            datetime.now(UTC).isoformat(timespec="seconds"))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -141,19 +140,14 @@ def enqueue_once(path: Path, message: Message, key: str) -> int | None:
 
 def pending(path: Path, tag: str | None = None) -> list[dict]:
     """Pending messages, oldest first, payload decoded (for the sender and for tests)."""
-    if not path.exists():
-        return []
-    con = connect(path)
-    try:
-        rows = con.execute(
-            "select * from outbox where status = 'pending' and (? is null or tag = ?) order by id",
-            (tag, tag)).fetchall()
-    finally:
-        con.close()
+    rows = sqlite_state.read(
+        connect, path,
+        "select * from outbox where status = 'pending' and (? is null or tag = ?) order by id",
+        (tag, tag))
     return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
 
 
-def _decoded(row: sqlite3.Row) -> dict:
+def _decoded(row: dict) -> dict:
     return {**dict(row), "payload": json.loads(row["payload"]),
             "delivered_to": json.loads(row["delivered_to"] or "[]")}
 
@@ -172,16 +166,11 @@ def stamp(moment: datetime) -> str:
 
 def due(path: Path, now: datetime, tags: tuple[str, ...] = TAGS) -> list[dict]:
     """Pending messages whose next attempt is due, oldest first (digest items excepted)."""
-    if not path.exists():
-        return []
-    con = connect(path)
-    try:
-        rows = con.execute(
-            """select * from outbox where status = 'pending' and template <> 'digest_item'
-               and (next_attempt_at is null or next_attempt_at <= ?) order by id""",
-            (stamp(now),)).fetchall()
-    finally:
-        con.close()
+    rows = sqlite_state.read(
+        connect, path,
+        """select * from outbox where status = 'pending' and template <> 'digest_item'
+           and (next_attempt_at is null or next_attempt_at <= ?) order by id""",
+        (stamp(now),))
     return [_decoded(row) for row in rows if row["tag"] in tags]
 
 
@@ -258,14 +247,9 @@ def release_abandoned(path: Path, now: datetime, alive, lease_s: int = 3600) -> 
 
 def rows(path: Path, status: str | None = None) -> list[dict]:
     """Every message (or those of one status), oldest first: for reports and tests."""
-    if not path.exists():
-        return []
-    con = connect(path)
-    try:
-        found = con.execute("select * from outbox where (? is null or status = ?) order by id",
-                            (status, status)).fetchall()
-    finally:
-        con.close()
+    found = sqlite_state.read(connect, path,
+                              "select * from outbox where (? is null or status = ?) order by id",
+                              (status, status))
     return [_decoded(row) for row in found]
 
 
@@ -278,22 +262,16 @@ WAREHOUSE_COLUMNS = ["message_id", "created_at", "tag", "recipient_kind", "kind"
 def for_warehouse(path: Path) -> list[dict]:
     """Every message, reduced to WAREHOUSE_COLUMNS; reminders keep their organization id,
     campaign and step (from the payload), which the confirmations are matched on."""
-    if not path.exists():
-        return []
-    con = connect(path)
-    try:
-        found = con.execute(
-            """select id as message_id, created_at, tag,
-                      case when tag = 'org-reminders' then 'organization' else 'maintainers'
-                      end as recipient_kind,
-                      kind, template, status, attempts, sent_at,
-                      case when tag = 'org-reminders'
-                           then json_extract(payload, '$.organization_id') end as organization_id,
-                      case when tag = 'org-reminders'
-                           then json_extract(payload, '$.campaign') end as campaign,
-                      case when tag = 'org-reminders'
-                           then json_extract(payload, '$.step') end as step
-               from outbox order by id""").fetchall()
-    finally:
-        con.close()
-    return [dict(row) for row in found]
+    return sqlite_state.read(
+        connect, path,
+        """select id as message_id, created_at, tag,
+                  case when tag = 'org-reminders' then 'organization' else 'maintainers'
+                  end as recipient_kind,
+                  kind, template, status, attempts, sent_at,
+                  case when tag = 'org-reminders'
+                       then json_extract(payload, '$.organization_id') end as organization_id,
+                  case when tag = 'org-reminders'
+                       then json_extract(payload, '$.campaign') end as campaign,
+                  case when tag = 'org-reminders'
+                       then json_extract(payload, '$.step') end as step
+           from outbox order by id""")

@@ -16,6 +16,8 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flows import sqlite_state
+
 STATES = ("running", "completed", "failed", "crashed", "cancelled")
 
 SCHEMA = """
@@ -40,12 +42,7 @@ def _now() -> str:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    con.row_factory = sqlite3.Row
-    con.execute("pragma journal_mode = wal")
-    con.executescript(SCHEMA)
-    return con
+    return sqlite_state.connect(path, SCHEMA)
 
 
 def started(path: Path, run_id: str, flow: str, parent_run_id: str | None = None) -> None:
@@ -83,13 +80,7 @@ def ended(path: Path, run_id: str, flow: str, state: str, summary: dict | None =
 
 
 def all_runs(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    con = connect(path)
-    try:
-        return [dict(row) for row in con.execute("select * from flow_run order by started_at")]
-    finally:
-        con.close()
+    return sqlite_state.read(connect, path, "select * from flow_run order by started_at")
 
 
 def note(path: Path, run_id: str, summary: dict, data_docs_url: str | None = None) -> None:
@@ -105,35 +96,24 @@ def note(path: Path, run_id: str, summary: dict, data_docs_url: str | None = Non
         con.close()
 
 
-def _decoded(row: sqlite3.Row) -> dict:
+def _decoded(row: dict) -> dict:
     return {**dict(row), "summary": json.loads(row["summary"] or "{}")}
 
 
 def get(path: Path, run_id: str) -> dict | None:
-    if not path.exists():
-        return None
-    con = connect(path)
-    try:
-        row = con.execute("select * from flow_run where run_id = ?", (run_id,)).fetchone()
-    finally:
-        con.close()
-    return _decoded(row) if row else None
+    found = sqlite_state.read(connect, path, "select * from flow_run where run_id = ?",
+                              (run_id,))
+    return _decoded(found[0]) if found else None
 
 
 def descendants(path: Path, run_id: str) -> list[dict]:
     """Sub-flow runs of a run, at any depth, in the order they started."""
-    if not path.exists():
-        return []
-    con = connect(path)
-    try:
-        rows = con.execute(
-            """with recursive tree (run_id) as (
+    rows = sqlite_state.read(
+            connect, path, """with recursive tree (run_id) as (
                    select run_id from flow_run where parent_run_id = ?
                    union all
                    select flow_run.run_id from flow_run join tree
                        on flow_run.parent_run_id = tree.run_id)
                select flow_run.* from flow_run join tree using (run_id)
-               order by started_at, rowid""", (run_id,)).fetchall()
-    finally:
-        con.close()
+               order by started_at, rowid""", (run_id,))
     return [_decoded(row) for row in rows]

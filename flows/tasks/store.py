@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from flows import sqlite_state
+
 KINDS = ("verify_organization", "call_organization", "guide_section_review",
          "translation_update", "lmia_quarter", "reference_refresh")
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/observatoire-tmt/update-tasks")
@@ -52,12 +54,7 @@ class Task:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    con.row_factory = sqlite3.Row
-    con.execute("pragma journal_mode = wal")
-    con.executescript(SCHEMA)
-    return con
+    return sqlite_state.connect(path, SCHEMA)
 
 
 def add(path: Path, tasks: list[Task]) -> list[Task]:
@@ -99,10 +96,4 @@ def mark_done(path: Path, task_id: str, by: str) -> bool:
 
 
 def all_tasks(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    con = connect(path)
-    try:
-        return [dict(row) for row in con.execute("select * from update_task order by task_id")]
-    finally:
-        con.close()
+    return sqlite_state.read(connect, path, "select * from update_task order by task_id")
