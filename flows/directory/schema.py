@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..errors import TmtError
+from ..warehouse import workdb
 
 SCHEMA = "directory"
 TABLES: dict[str, list[tuple[str, str]]] = {
@@ -134,13 +134,7 @@ def columns(table: str) -> list[str]:
 
 def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     """Open the working database for writing (DuckDB allows one writer: close it soon)."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(db_path))
-    except duckdb.IOException as exc:
-        raise TmtError(f"{db_path}: cannot open the working database ({exc})") from exc
-    con.execute(ddl())
-    return con
+    return workdb.connect(db_path, ddl())
 
 
 def ensure_schema(db_path: Path) -> None:

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from ..errors import TmtError
+from ..warehouse import workdb
 from .archive import ArchivedFile
 from .parse import COLUMNS, ParsedFile
 
@@ -43,13 +44,7 @@ create table if not exists raw.lmia_checks (
 
 
 def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(db_path))
-    except duckdb.IOException as exc:
-        raise TmtError(f"{db_path}: cannot open the working database ({exc})") from exc
-    con.execute(SCHEMA)
-    return con
+    return workdb.connect(db_path, SCHEMA)
 
 
 def status_of(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:

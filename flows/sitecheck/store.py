@@ -12,14 +12,13 @@ and closes it again, waiting (up to a minute) when another step holds it.
 """
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from flows.errors import TmtError
+from flows.warehouse import workdb
 
 from .content import Diff, diff
 from .engine import Known, Result
@@ -28,18 +27,7 @@ from .schema import SCHEMA
 
 
 def connect(db_path: Path, wait_s: float = 60.0) -> duckdb.DuckDBPyConnection:
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            con = duckdb.connect(str(db_path))
-            break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise TmtError(f"{db_path}: cannot open the working database ({exc})") from exc
-            time.sleep(0.5)
-    con.execute(SCHEMA)
-    return con
+    return workdb.connect(db_path, SCHEMA, wait_s)
 
 
 def ensure_schema(db_path: Path) -> None:
