@@ -10,12 +10,12 @@ import duckdb
 import pytest
 
 from expectations.checkpoint import Checked, Finding, Outcome
-from flows.directory import importer
 from flows.quality import results
-from flows.settings import bundled_directory_sample, get_settings
+from flows.settings import get_settings
 from flows.warehouse.state import import_state
 from tests.dbt.test_dbt_project import DBT_PROJECT, build_raw_database
-from tests.support.operations import write_operations_state
+from tests.support.operations import write_operations_for_sample
+from tests.support.samples import load_sample_directory
 
 
 def checkpoint_run(observed: str, severity: str = "warning") -> Outcome:
@@ -39,14 +39,8 @@ def marts(tmp_path_factory):
         settings = get_settings()
         settings.work_db.parent.mkdir(parents=True)
         build_raw_database(settings.work_db)
-        archived = importer.archive_source(bundled_directory_sample(), settings)
-        importer.load_parsed(importer.parse_archived(archived, settings), archived, settings,
-                             "test")
-        with duckdb.connect(str(settings.work_db), read_only=True) as con:
-            first, second = [oid for (oid,) in con.sql(
-                "select organization_id from directory.organization order by name limit 2"
-            ).fetchall()]
-        write_operations_state(settings, confirmed_id=first, failed_id=second)
+        load_sample_directory(settings)
+        write_operations_for_sample(settings)
         import_state(settings)
         with duckdb.connect(str(settings.work_db)) as con:
             earlier = datetime.now(UTC) - timedelta(days=7)

@@ -12,7 +12,6 @@ import subprocess
 import sys
 from types import SimpleNamespace
 
-import duckdb
 import pytest
 import requests
 import yaml
@@ -20,10 +19,10 @@ import yaml
 from flows.build_warehouse import build_warehouse
 from flows.dashboards.bundle import chart_nodes
 from flows.dashboards.deploy import DASHBOARDS_DIR
-from flows.directory import importer
-from flows.settings import REPO_ROOT, bundled_directory_sample, get_settings
+from flows.settings import REPO_ROOT, get_settings
 from tests.flows.test_build_warehouse import load_sample
-from tests.support.operations import write_operations_state
+from tests.support.operations import write_operations_for_sample
+from tests.support.samples import load_sample_directory
 
 SUPERSET_PYTHON = REPO_ROOT / ".venv-superset" / "bin" / "python"
 SERVICE = REPO_ROOT / "deploy" / "superset" / "service.py"
@@ -76,14 +75,8 @@ def warehouse(tmp_path_factory, prefect_engine):
         patch.setenv("TMT_HOME", str(home))
         settings = get_settings()
         load_sample(settings)
-        archived = importer.archive_source(bundled_directory_sample(), settings)
-        importer.load_parsed(importer.parse_archived(archived, settings), archived, settings,
-                             "test")
-        with duckdb.connect(str(settings.work_db), read_only=True) as con:
-            first, second = [oid for (oid,) in con.sql(
-                "select organization_id from directory.organization order by name limit 2"
-            ).fetchall()]
-        write_operations_state(settings, confirmed_id=first, failed_id=second)
+        load_sample_directory(settings)
+        write_operations_for_sample(settings)
         build_warehouse()
     return home
 

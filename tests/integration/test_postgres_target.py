@@ -23,14 +23,14 @@ import duckdb
 import pytest
 
 from flows import build_warehouse as steps
-from flows.directory import importer
 from flows.errors import TmtError
-from flows.settings import bundled_directory_sample, get_settings
+from flows.settings import get_settings
 from flows.sitecheck import steps as sitecheck
 from flows.warehouse import shared_target
 from flows.warehouse.dbt import run_dbt
 from flows.warehouse.state import import_state
 from tests.flows.test_build_warehouse import load_sample
+from tests.support.samples import load_sample_directory
 
 pytestmark = pytest.mark.postgres
 
@@ -103,9 +103,7 @@ def built_in_both(tmp_path_factory, postgres):
             patch.setenv(name, value)
         settings = get_settings()
         load_sample(settings)
-        archived = importer.archive_source(bundled_directory_sample(), settings)
-        importer.load_parsed(importer.parse_archived(archived, settings), archived, settings,
-                             "test")
+        load_sample_directory(settings)
         # The build flow's preparation steps, without Prefect's engine (not under test here).
         steps.prepare_directory_sources.fn()
         steps.prepare_site_check_sources.fn()

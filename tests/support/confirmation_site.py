@@ -10,17 +10,16 @@ from typing import Self
 import uvicorn
 
 from flows.build_warehouse import build_warehouse
-from flows.directory import importer
-from flows.settings import Settings, bundled_directory_sample
+from flows.settings import Settings
 from tests.flows.test_build_warehouse import load_sample
+from tests.support.samples import load_sample_directory
 
 SIGNING_KEY = "test-only-signing-key-0123456789abcdefghij"
 
 
 def build_home(settings: Settings) -> None:
     load_sample(settings, names={"orig_2017q3_positive_en.csv"})
-    archived = importer.archive_source(bundled_directory_sample(), settings)
-    importer.load_parsed(importer.parse_archived(archived, settings), archived, settings, "test")
+    load_sample_directory(settings)
     build_warehouse()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import duckdb
+
 from flows.confirm import store as confirmations
 from flows.notify import outbox
 from flows.ops import journal
@@ -44,3 +46,12 @@ def write_operations_state(settings, confirmed_id: str, failed_id: str) -> None:
     journal.ended(settings.runs_db, "run-ingest-2", "ingest_lmia", "completed",
                   {"files_loaded": 4, "rows_loaded": 1520})
     journal.started(settings.runs_db, "run-notify-1", "notify")  # still running
+
+
+def write_operations_for_sample(settings) -> None:
+    """The operations above for the first two organizations of the imported directory."""
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        first, second = [oid for (oid,) in con.sql(
+            "select organization_id from directory.organization order by name limit 2"
+        ).fetchall()]
+    write_operations_state(settings, confirmed_id=first, failed_id=second)
