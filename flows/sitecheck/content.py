@@ -56,11 +56,11 @@ GATES = {  # name → cheap test on (line, lowercased line)
     "copyright": lambda line, low: "©" in line or "(c)" in low or "copyright" in low,
     "csrf": lambda line, low: "csrf" in low or "xsrf" in low or "nonce" in low,
     "equals": lambda line, low: "=" in line,
-    "long_word": lambda line, low: _LONG_WORD.search(line) is not None,
+    # a run of 16 characters without a space; str.split is faster than r"\S{16}"
+    "long_word": lambda line, low: max(map(len, line.split()), default=0) >= 16,
 }
 _MONTH_HINT = re.compile("|".join(MONTH_HINTS))
 _COUNTER_HINT = re.compile("|".join(COUNTER_HINTS))
-_LONG_WORD = re.compile(r"\S{16}")
 
 
 # (gate, pattern, replacement), in this order on each line. The cheap test first:
@@ -113,15 +113,24 @@ def _random(text: str) -> bool:
 
 
 def normalize(lines: list[str], title: str = "") -> list[str]:
+    lines = [title, *lines] if title else lines
+    # The token rules apply to every line; their gates are tested once on the whole text
+    # first, so that a page with no `=`, no "csrf" and no 16-character word (most pages'
+    # prose) runs no rule at all on its lines without digits.
+    whole = "\n".join(lines)
+    whole_low = whole.lower()
+    tokens = [rule for rule in TOKEN_RULES if GATES[rule[0]](whole, whole_low)]
+    with_digits = RULES + tokens
     out = []
-    for line in ([title] if title else []) + lines:
-        low, known = line.lower(), {}
-        for gate, pattern, replacement in (RULES + TOKEN_RULES if _DIGIT.search(line)
-                                           else TOKEN_RULES):
-            if gate not in known:
-                known[gate] = GATES[gate](line, low)
-            if known[gate]:
-                line = pattern.sub(replacement, line)
+    for line in lines:
+        rules = with_digits if _DIGIT.search(line) else tokens
+        if rules:
+            low, known = line.lower(), {}
+            for gate, pattern, replacement in rules:
+                if gate not in known:
+                    known[gate] = GATES[gate](line, low)
+                if known[gate]:
+                    line = pattern.sub(replacement, line)
         line = " ".join(line.split())
         if line:
             out.append(line)

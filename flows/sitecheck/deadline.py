@@ -71,7 +71,8 @@ class Reaper:
         watch = Watch(seconds)
         with self._wake:
             heapq.heappush(self._heap, (watch.deadline, next(self._order), watch))
-            self._wake.notify()
+            if self._heap[0][2] is watch:  # the reaper sleeps until the first deadline
+                self._wake.notify()
         connect.watch_connections(watch)
         try:
             yield watch
@@ -79,6 +80,7 @@ class Reaper:
             connect.watch_connections(None)
             with watch._lock:
                 watch.finished = True
+                watch._connections.clear()  # it waits in the heap until its deadline
 
     def stop(self) -> None:
         with self._wake:

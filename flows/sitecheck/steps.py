@@ -126,6 +126,9 @@ def check(settings: Settings, urls: list[str], live: bool | None = None,
     total)` is called about every tenth of the way (the run log's "sites 200/1000" lines)."""
     config = settings.sitecheck
     live = config.live if live is None else live
+    limits = limits or engine.Limits(config.concurrency, config.per_host, config.host_interval_s)
+    if live:  # the worker processes' fork server imports the check while this goes on
+        processes.warm_up(len(urls), limits)
     allowed = allowed_networks(settings)
     summary = Summary(str(uuid.uuid4()), live, len(urls))
     started = datetime.now(UTC).replace(tzinfo=None)
@@ -157,19 +160,13 @@ def check(settings: Settings, urls: list[str], live: bool | None = None,
             advance()
     robots = []
     if network:
-        limits = limits or engine.Limits(config.concurrency, config.per_host,
-                                         config.host_interval_s)
-        processes.warm_up(len(network), limits)
         with store.connect(settings.work_db) as con:
             known = store.known_pages(con)
             robots_known = store.known_robots(con, started - MAX_AGE)
         guard = connect.Guard(allowed, resolver or connect.system_resolver)
         robots = engine.run(network, policy(settings), limits, guard, known, robots_known, record)
-    writer.flush(robots)
-    with store.connect(settings.work_db) as con:
-        con.execute("insert into sitecheck.run values (?, ?, ?, ?, ?, ?, ?)",
-                    [summary.run_id, started, datetime.now(UTC).replace(tzinfo=None), live,
-                     summary.targets, summary.checked, summary.skipped])
+    writer.finish(robots, [summary.run_id, started, datetime.now(UTC).replace(tzinfo=None),
+                           live, summary.targets, summary.checked, summary.skipped])
     summary.problems.sort(key=lambda problem: (problem[1], problem[0]))
     return summary
 

@@ -108,23 +108,30 @@ def _insert(con, statement: str, frame: pd.DataFrame) -> None:
 
 
 class Writer:
-    """Collects results and writes them every `batch` results, opening the file each time."""
+    """Collects results and writes a batch once more than `batch` are waiting, opening the
+    file each time (opening costs ~20 ms, so not too often); `finish` writes the rest, the
+    robots.txt files and the run's row in one last opening."""
 
-    def __init__(self, db_path: Path, run_id: str, batch: int = 250):
+    def __init__(self, db_path: Path, run_id: str, batch: int = 500):
         self.db_path, self.run_id, self.batch = db_path, run_id, batch
         self.pending: list[Result] = []
         self.written = 0
 
     def add(self, result: Result) -> None:
         self.pending.append(result)
-        if len(self.pending) >= self.batch:
+        if len(self.pending) > self.batch:  # the last results wait for `finish`
             self.flush()
 
-    def flush(self, robots: list[Robots] | None = None) -> None:
-        if not self.pending and not robots:
+    def flush(self, robots: list[Robots] | None = None, run: list | None = None) -> None:
+        if not self.pending and not robots and not run:
             return
         with connect(self.db_path) as con:
             write_results(con, self.run_id, self.pending)
             save_robots(con, robots or [])
+            if run:
+                con.execute("insert into sitecheck.run values (?, ?, ?, ?, ?, ?, ?)", run)
         self.written += len(self.pending)
         self.pending = []
+
+    def finish(self, robots: list[Robots], run: list) -> None:
+        self.flush(robots, run)

@@ -29,6 +29,17 @@ def test_timestamps_counters_and_tokens_do_not_change_the_fingerprint():
     assert fingerprint(moved_hours) != fingerprint(two)
 
 
+def test_tokens_are_normalized_on_lines_without_digits_too():
+    """The token rules' gates are tested on the whole page first (content.normalize): a
+    page holding one token still has it replaced, on whichever line it is."""
+    prose = ["Accueil des travailleuses et travailleurs"] * 20
+    lines = prose + ["Jeton csrf=abcdefgh ici", "Lien ?sessionid=qwertyQWERTY fin",
+                     "Clé deadbeefdeadbeefdeadbeef"]
+    assert content.normalize(lines)[20:] == ["Jeton csrf=‹token› ici",
+                                             "Lien ?session=‹token› fin", "Clé ‹token›"]
+    assert content.normalize(prose, "Titre") == ["Titre", *prose]
+
+
 def test_main_text_leaves_out_navigation_scripts_and_hidden_parts():
     read = page.read(SITE.format(token="TOKEN", clock="1", date="1", views="1", ago="1",
                                  year="1", ref="r").encode(), None)
