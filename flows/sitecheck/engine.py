@@ -1,8 +1,11 @@
-"""Check many URLs at once: worker threads take URLs from the per-host slots, check them
-(fetch → page text → fingerprint → status) and hand results back to the calling thread,
-which stores them in batches. Nothing of a page is kept beyond its result, so memory
-does not grow with the number of sites. A large run on several cores spreads its hosts
-over worker processes (processes.py), each running these threads on its own hosts.
+"""Check many URLs at once: fetching threads take URLs from the per-host slots and fetch
+them; two reading threads turn each answer into a result (page text → fingerprint →
+status) and hand it back to the calling thread, which stores results in batches. A
+fetching thread gives its host's slot back as soon as the body is in, so the next request
+to that host does not wait for the page to be read. Nothing of a page is kept beyond its
+result, so memory does not grow with the number of sites. A large run on several cores
+spreads its hosts over worker processes (processes.py), each running these threads on its
+own hosts.
 """
 from __future__ import annotations
 
@@ -66,6 +69,10 @@ class Handoff:
         return host_of(self.fetched.final_url)
 
 
+class ChecksCrashed(RuntimeError):
+    """Some checks crashed (a bug); the others were all done and handed over."""
+
+
 @dataclass
 class Limits:
     concurrency: int = 16  # requests at once, all worker processes together
@@ -74,13 +81,16 @@ class Limits:
     processes: int | None = None  # worker processes; None: processes.processes_for(URLs)
 
 
-def check_one(fetcher: Fetcher, url: str, slot: Slot, known: Known | None,
-              analyzer: Callable[[bytes, str | None], Analysis] = analyze,
-              resume: Fetched | None = None) -> Result | Handoff:
+def fetch_one(fetcher: Fetcher, url: str, slot: Slot, known: Known | None,
+              resume: Fetched | None = None) -> Fetched | Handoff:
     validators = vars(known) if known and known.fingerprint else None
     fetched = fetcher.check(url, slot, validators, resume)
-    if fetched.elsewhere:
-        return Handoff(url, fetched, known)
+    return Handoff(url, fetched, known) if fetched.elsewhere else fetched
+
+
+def conclude(fetched: Fetched, known: Known | None,
+             analyzer: Callable[[bytes, str | None], Analysis] = analyze) -> Result:
+    """What the fetched answer says: the page read, its fingerprint, the status."""
     read, lines, fingerprint = None, None, None
     if fetched.not_modified and known:
         fingerprint = known.fingerprint
@@ -143,54 +153,90 @@ def run_threads(slots: HostSlots, policy: Policy, concurrency: int, guard: conne
     robots = RobotsCache(robots_known)
     fetcher = Fetcher(session, policy, slots, reaper, robots, owns=owns)
     results: queue.Queue = queue.Queue(maxsize=concurrency * 4)
+    # Fetched answers wait here for a reader: a fetching thread gives its host's slot back
+    # and takes the next URL as soon as the body is in, instead of holding the slot while
+    # the page is read (CPU the other hosts' answers wait for, not the network).
+    answered: queue.Queue = queue.Queue(maxsize=concurrency)
     crashed: list[tuple[str, BaseException]] = []
-    finished, stop = object(), stop or threading.Event()
+    stop = stop or threading.Event()
 
-    def work() -> None:
+    def fetch() -> None:
         while not stop.is_set() and (item := slots.take()) is not None:
             url, resume, known_page = (item, None, known.get(item)) if isinstance(item, str) \
                 else (item.url, item.fetched, item.known)
             slot = Slot(slots, host_of(url if resume is None else resume.final_url))
             try:
-                results.put(check_one(fetcher, url, slot, known_page, resume=resume))
+                fetched = fetch_one(fetcher, url, slot, known_page, resume=resume)
             except Exception as exc:  # a bug must not stop the other checks; raised below
                 log.exception("%s: check crashed", url)
                 results.put(_Crash(url, exc))
+                continue
             finally:
                 slot.release()
-        results.put(finished)
+            if isinstance(fetched, Handoff):
+                results.put(fetched)
+            else:
+                answered.put((url, fetched, known_page))
+        results.put(_FETCHED)
 
-    workers = [threading.Thread(target=work, name=f"sitecheck-{n}", daemon=True)
-               for n in range(max(1, concurrency))]
-    for worker in workers:
-        worker.start()
-    running = len(workers)
+    def read() -> None:
+        while (item := answered.get()) is not None:
+            url, fetched, known_page = item
+            try:
+                results.put(conclude(fetched, known_page))
+            except Exception as exc:
+                log.exception("%s: check crashed", url)
+                results.put(_Crash(url, exc))
+        results.put(_READ)
+
+    fetchers = [threading.Thread(target=fetch, name=f"sitecheck-{n}", daemon=True)
+                for n in range(max(1, concurrency))]
+    readers = [threading.Thread(target=read, name=f"sitecheck-read-{n}", daemon=True)
+               for n in range(READERS)]
+    for thread in fetchers + readers:
+        thread.start()
+    waiting = {_FETCHED: len(fetchers), _READ: len(readers)}
+
+    def count(item) -> bool:
+        """Whether `item` was an end-of-work marker (the readers end after the fetchers)."""
+        if item is not _FETCHED and item is not _READ:
+            return False
+        waiting[item] -= 1
+        if item is _FETCHED and waiting[_FETCHED] == 0:
+            for _ in readers:
+                answered.put(None)
+        return True
+
     try:
-        while running:
+        while waiting[_READ]:
             item = results.get()
-            if item is finished:
-                running -= 1
-            elif isinstance(item, _Crash):
+            if count(item):
+                continue
+            if isinstance(item, _Crash):
                 crashed.append((item.url, item.exc))
                 if on_crash is not None:
                     on_crash(item.url, item.exc)
             else:
                 on_result(item)
-    except BaseException:  # the store failed, or Ctrl-C: let the workers finish and stop
+    except BaseException:  # the store failed, or Ctrl-C: let the threads finish and stop
         stop.set()
         slots.close()
-        while running:
-            running -= results.get() is finished
+        while waiting[_READ]:
+            count(results.get())
         raise
     finally:
-        for worker in workers:
-            worker.join()
+        for thread in fetchers + readers:
+            thread.join()
         reaper.stop()
         session.close()
     if crashed and on_crash is None:
         url, exc = crashed[0]
-        raise RuntimeError(f"{len(crashed)} check(s) crashed, first {url}: {exc}") from exc
+        raise ChecksCrashed(f"{len(crashed)} check(s) crashed, first {url}: {exc}") from exc
     return robots.fetched
+
+
+_FETCHED, _READ = object(), object()  # a fetching thread, a reading thread has ended
+READERS = 2  # reading is CPU under one interpreter lock: more threads would not help
 
 
 @dataclass

@@ -146,7 +146,7 @@ def _collect(workers, owners, load, inboxes, answers, left, on_result):
         _end(workers)
     if crashed:
         url, text = crashed[0]
-        raise RuntimeError(f"{len(crashed)} check(s) crashed, first {url}: {text}")
+        raise engine.ChecksCrashed(f"{len(crashed)} check(s) crashed, first {url}: {text}")
     return robots
 
 

@@ -164,7 +164,12 @@ def check(settings: Settings, urls: list[str], live: bool | None = None,
             known = store.known_pages(con)
             robots_known = store.known_robots(con, started - MAX_AGE)
         guard = connect.Guard(allowed, resolver or connect.system_resolver)
-        robots = engine.run(network, policy(settings), limits, guard, known, robots_known, record)
+        try:
+            robots = engine.run(network, policy(settings), limits, guard, known, robots_known,
+                                record)
+        except engine.ChecksCrashed:
+            writer.flush()  # the other checks are kept: the history loses nothing
+            raise
     writer.finish(robots, [summary.run_id, started, datetime.now(UTC).replace(tzinfo=None),
                            live, summary.targets, summary.checked, summary.skipped])
     summary.problems.sort(key=lambda problem: (problem[1], problem[0]))

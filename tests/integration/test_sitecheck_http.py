@@ -113,3 +113,27 @@ def test_per_host_limit_holds_under_concurrency(servers, home):
     results = check(urls, engine.Limits(concurrency=10, per_host=2, interval_s=0))
     assert {row[0] for row in results.values()} == {"ok"}
     assert inside.peak["counting.loopback-fixture"] == 2
+
+
+def test_a_check_that_crashes_names_its_url_and_the_others_are_kept(servers, home,
+                                                                    monkeypatch):
+    """A bug while one page is read (after its host's slot was given back) stops neither
+    the other checks nor their storing; the run then fails naming the URL."""
+    inside, _ = servers
+    urls = [f"{inside.base}/ok", f"{inside.base}/static", f"{inside.base}/missing"]
+    status = classify.status
+
+    def buggy(fetched, page, changed):
+        if fetched.url.endswith("/static"):
+            raise ValueError("a bug")
+        return status(fetched, page, changed)
+
+    monkeypatch.setattr(classify, "status", buggy)
+    settings = get_settings()
+    with pytest.raises(engine.ChecksCrashed, match=r"1 check\(s\) crashed, first .*/static: "
+                                                   r"a bug"):
+        steps.check(settings, urls, live=True, resolver=resolver(NAMES, ASKED),
+                    limits=engine.Limits(concurrency=4, per_host=2, interval_s=0, processes=1))
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        stored = dict(con.execute("select url, status from sitecheck.check").fetchall())
+    assert stored == {f"{inside.base}/ok": "ok", f"{inside.base}/missing": "not_found"}
