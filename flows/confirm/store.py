@@ -64,9 +64,7 @@ def _now() -> str:
 
 def confirm(path: Path, organization_id: str, campaign: str, assurer: str | None,
             token_issued_at: datetime) -> Recorded:
-    con = connect(path)
-    try:
-        con.execute("begin immediate")
+    with sqlite_state.transaction(connect, path) as con:
         con.execute(
             """insert into verification values (?, ?, ?, ?, ?, ?)
                on conflict (organization_id, campaign) do nothing""",
@@ -76,9 +74,6 @@ def confirm(path: Path, organization_id: str, campaign: str, assurer: str | None
         row = con.execute("select verification_id, assured_date from verification "
                           "where organization_id = ? and campaign = ?",
                           (organization_id, campaign)).fetchone()
-        con.execute("commit")
-    finally:
-        con.close()
     return Recorded(row["verification_id"], row["assured_date"], new)
 
 
@@ -88,9 +83,7 @@ def request_change(path: Path, organization_id: str, campaign: str, changes: dic
     body = json.dumps({"changes": changes, "comment": comment or ""}, ensure_ascii=False,
                       sort_keys=True)
     content_hash = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    con = connect(path)
-    try:
-        con.execute("begin immediate")
+    with sqlite_state.transaction(connect, path) as con:
         con.execute(
             """insert into change_request (change_request_id, organization_id, campaign,
                    submitted_at, submitted_by, submitter_email, changes, comment, content_hash)
@@ -103,9 +96,6 @@ def request_change(path: Path, organization_id: str, campaign: str, changes: dic
         row = con.execute("select change_request_id, submitted_at from change_request "
                           "where organization_id = ? and content_hash = ?",
                           (organization_id, content_hash)).fetchone()
-        con.execute("commit")
-    finally:
-        con.close()
     return Recorded(row["change_request_id"], row["submitted_at"], new)
 
 

@@ -11,8 +11,11 @@ marking the outbox items as taken is one SQLite transaction.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from .. import sqlite_state
 from ..settings import Settings
 from . import outbox
 from .digest_sources import Item, collect
@@ -40,6 +43,13 @@ create table if not exists digest_seen (
     last_seen_at text not null
 );
 """
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The outbox file, with the digest's memory of what it said beside the messages."""
+    con = outbox.connect(path)
+    con.executescript(SEEN_SCHEMA)
+    return con
 
 
 def item_from_row(row) -> Item:
@@ -97,10 +107,7 @@ def compose(settings: Settings, now: datetime | None = None,
     """Queue a digest of what is new; returns (its outbox id or None, new items)."""
     now = now or datetime.now(UTC)
     collected = collect(settings) if collected is None else collected
-    con = outbox.connect(settings.outbox_db)
-    try:
-        con.executescript(SEEN_SCHEMA)
-        con.execute("begin immediate")
+    with sqlite_state.transaction(_connect, settings.outbox_db) as con:
         con.execute("delete from digest_seen where last_seen_at < ?",
                     (outbox.stamp(now - FORGET_AFTER),))
         queued = con.execute("select * from outbox where status = 'pending' "
@@ -128,11 +135,4 @@ def compose(settings: Settings, now: datetime | None = None,
                  message.payload_hash)).lastrowid
         con.executemany("update outbox set status = 'digested', digest_id = ? where id = ?",
                         [(digest_id, row["id"]) for row in queued])
-        con.execute("commit")
-    except BaseException:
-        if con.in_transaction:
-            con.execute("rollback")
-        raise
-    finally:
-        con.close()
     return digest_id, len(new)

@@ -101,19 +101,11 @@ def enqueue(path: Path, messages: list[Message]) -> list[int]:
             raise ValueError(f"outbox tag {message.tag!r} is not one of {', '.join(TAGS)}")
     created = datetime.now(UTC).isoformat(timespec="seconds")
     queued = []
-    con = connect(path)
-    try:
-        con.execute("begin immediate")
+    with sqlite_state.transaction(connect, path) as con:
         for message in messages:
             cursor = _insert(con, message, created)
             if cursor.rowcount:
                 queued.append(cursor.lastrowid)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.close()
     return queued
 
 
@@ -122,19 +114,11 @@ def enqueue_once(path: Path, message: Message, key: str) -> int | None:
     (sent or not): a hook that runs twice for one flow run alerts once. None if it was."""
     message = Message(message.tag, message.kind, message.template,
                       {**message.payload, "dedupe_key": key}, message.recipient)
-    con = connect(path)
-    try:
-        con.execute("begin immediate")
+    with sqlite_state.transaction(connect, path) as con:
         seen = con.execute("select 1 from outbox where json_extract(payload, '$.dedupe_key') = ?",
                            (key,)).fetchone()
         cursor = None if seen else _insert(con, message,
                                             datetime.now(UTC).isoformat(timespec="seconds"))
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.close()
     return cursor.lastrowid if cursor is not None and cursor.rowcount else None
 
 
@@ -176,17 +160,12 @@ def due(path: Path, now: datetime, tags: tuple[str, ...] = TAGS) -> list[dict]:
 
 def claim(path: Path, message_id: int, claimer: str, now: datetime) -> dict | None:
     """Take one pending message for sending; None when another sender has it already."""
-    con = connect(path)
-    try:
-        con.execute("begin immediate")
+    with sqlite_state.transaction(connect, path) as con:
         taken = con.execute(
             """update outbox set status = 'sending', claimed_by = ?, claimed_at = ?,
                    attempts = attempts + 1 where id = ? and status = 'pending'""",
             (claimer, stamp(now), message_id)).rowcount
         row = con.execute("select * from outbox where id = ?", (message_id,)).fetchone()
-        con.execute("commit")
-    finally:
-        con.close()
     return _decoded(row) if taken else None
 
 
@@ -227,10 +206,8 @@ def release_abandoned(path: Path, now: datetime, alive, lease_s: int = 3600) -> 
     when it cannot tell, e.g. another machine: then the claim expires after `lease_s`)."""
     if not path.exists():
         return []
-    con = connect(path)
     released = []
-    try:
-        con.execute("begin immediate")
+    with sqlite_state.transaction(connect, path) as con:
         for row in con.execute("select id, claimed_by, claimed_at from outbox "
                                "where status = 'sending'").fetchall():
             running = alive(row["claimed_by"] or "")
@@ -239,9 +216,6 @@ def release_abandoned(path: Path, now: datetime, alive, lease_s: int = 3600) -> 
                 con.execute("update outbox set status = 'pending', claimed_by = null, "
                             "last_error = 'interrupted while sending' where id = ?", (row["id"],))
                 released.append(row["id"])
-        con.execute("commit")
-    finally:
-        con.close()
     return released
 
 

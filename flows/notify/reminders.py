@@ -11,9 +11,12 @@ SQLite transaction (outbox.sqlite), so a crash neither loses nor repeats a step.
 """
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+from .. import sqlite_state
 from ..confirm import listing as listings
 from ..confirm import store as confirmations
 from ..settings import Settings
@@ -31,6 +34,13 @@ create table if not exists reminder (
     primary key (organization_id, campaign, step)
 );
 """
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The outbox file, with the reminders' own table beside the messages."""
+    con = outbox.connect(path)
+    con.executescript(REMINDER_SCHEMA)
+    return con
 
 
 @dataclass(frozen=True)
@@ -104,9 +114,8 @@ def plan(organization: Organization, today: date, after_months: int,
 
 def _history(settings: Settings) -> dict[str, dict[str, dict[str, datetime | None]]]:
     """organization → campaign → step → when sent (None while waiting in the outbox)."""
-    con = outbox.connect(settings.outbox_db)
+    con = _connect(settings.outbox_db)
     try:
-        con.executescript(REMINDER_SCHEMA)
         rows = con.execute(
             """select reminder.organization_id, reminder.campaign, reminder.step,
                       coalesce(outbox.sent_at, case when reminder.step = 'call'
@@ -182,15 +191,11 @@ def _record(settings: Settings, organization: Organization, step: Step, today: d
                 "organization_id": entry.organization_id, "organization_name": entry.name,
                 "campaign": step.campaign, "step": step.step, "changed": list(step.changed),
                 "listing": [vars(field_) for field_ in entry.fields]})
-    con = outbox.connect(settings.outbox_db)
-    try:
-        con.executescript(REMINDER_SCHEMA)
-        con.execute("begin immediate")
+    with sqlite_state.transaction(_connect, settings.outbox_db) as con:
         if con.execute("select 1 from reminder where organization_id = ? and campaign = ? "
                        "and step = ?", (entry.organization_id, step.campaign,
                                         step.step)).fetchone():
-            con.execute("rollback")
-            return
+            return  # recorded already: nothing is written
         cursor = con.execute(
             """insert into outbox (created_at, tag, recipient, kind, template, payload,
                    payload_hash) values (?, ?, ?, ?, ?, ?, ?)""",
@@ -199,13 +204,6 @@ def _record(settings: Settings, organization: Organization, step: Step, today: d
         con.execute("insert into reminder values (?, ?, ?, ?, ?)",
                     (entry.organization_id, step.campaign, step.step, cursor.lastrowid,
                      outbox.stamp(datetime.now(UTC))))
-        con.execute("commit")
-    except BaseException:
-        if con.in_transaction:
-            con.execute("rollback")
-        raise
-    finally:
-        con.close()
 
 
 def call_task(organization: Organization, step: Step, today: date) -> tasks.Task:

@@ -64,9 +64,7 @@ def add(path: Path, tasks: list[Task]) -> list[Task]:
             raise ValueError(f"task kind {task.kind!r} is not one of {', '.join(KINDS)}")
     created = datetime.now(UTC).isoformat(timespec="seconds")
     new = []
-    con = connect(path)
-    try:
-        con.execute("begin immediate")
+    with sqlite_state.transaction(connect, path) as con:
         for task in tasks:
             cursor = con.execute(
                 """insert into update_task (task_id, campaign, kind, subject, region_code,
@@ -77,9 +75,6 @@ def add(path: Path, tasks: list[Task]) -> list[Task]:
                  json.dumps(task.details, ensure_ascii=False, sort_keys=True), created))
             if cursor.rowcount:
                 new.append(task)
-        con.execute("commit")
-    finally:
-        con.close()
     return new
 
 
