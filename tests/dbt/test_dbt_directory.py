@@ -3,7 +3,6 @@ of test_dbt_project plus the messy spreadsheet imported by the directory import,
 printable directory written from the result."""
 from __future__ import annotations
 
-import gc
 import re
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from flows.directory import importer
 from flows.directory.export_html import write_directory_html
 from flows.settings import get_settings
-from tests.dbt.test_dbt_project import DBT_PROJECT, build_raw_database
+from tests.dbt.test_dbt_project import build_raw_database, dbt_build
 from tests.support import messy_directory as messy
 
 SERVICES = 14  # rows of ref_directory_services.csv
@@ -33,9 +32,6 @@ CONTRACT = {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """(connection to the built database, its path)."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-    from dbt.cli.main import dbtRunner
-
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TMT_HOME", str(home))
@@ -49,15 +45,7 @@ def built(tmp_path_factory):
         archived = importer.archive_source(messy.write_csv(home / "repertoire.csv"), settings)
         parsed = importer.parse_archived(archived, settings, today=messy.TODAY)
         importer.load_parsed(parsed, archived, settings, "test")
-        env.setenv("TMT_DUCKDB_PATH", str(settings.work_db))
-        args = ["build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-                "--target-path", str(home / "target"), "--log-path", str(home / "logs"),
-                "--vars", "{min_quebec_municipality_share: 0.95}", "--quiet"]
-        result = dbtRunner().invoke(args)
-        DuckDBConnectionManager.close_all_connections()
-        gc.collect()
-    assert result.success, result.exception or [
-        (node.node.name, node.message) for node in result.result if node.status != "pass"]
+        dbt_build(settings.work_db, home)
     con = duckdb.connect(str(settings.work_db), read_only=True)
     yield con, home
     con.close()

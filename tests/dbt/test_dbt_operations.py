@@ -3,7 +3,6 @@ outbox, a confirmation) copied in by import_state, checkpoint results recorded b
 flows/quality/results.py, then `dbt build`."""
 from __future__ import annotations
 
-import gc
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -13,7 +12,7 @@ from expectations.checkpoint import Checked, Finding, Outcome
 from flows.quality import results
 from flows.settings import get_settings
 from flows.warehouse.state import import_state
-from tests.dbt.test_dbt_project import DBT_PROJECT, build_raw_database
+from tests.dbt.test_dbt_project import build_raw_database, dbt_build
 from tests.support.operations import write_operations_for_sample
 from tests.support.samples import load_sample_directory
 
@@ -30,9 +29,6 @@ def checkpoint_run(observed: str, severity: str = "warning") -> Outcome:
 
 @pytest.fixture(scope="module")
 def marts(tmp_path_factory):
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-    from dbt.cli.main import dbtRunner
-
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TMT_HOME", str(home))
@@ -46,15 +42,7 @@ def marts(tmp_path_factory):
             earlier = datetime.now(UTC) - timedelta(days=7)
             results.record_with(con, checkpoint_run("30", "critical"), earlier)
             results.record_with(con, checkpoint_run("31"))  # the latest run is what shows
-        env.setenv("TMT_DUCKDB_PATH", str(settings.work_db))
-        result = dbtRunner().invoke([
-            "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir",
-            str(DBT_PROJECT), "--target-path", str(home / "target"), "--log-path",
-            str(home / "logs"), "--vars", "{min_quebec_municipality_share: 0.95}", "--quiet"])
-        DuckDBConnectionManager.close_all_connections()
-        gc.collect()
-    assert result.success, result.exception or [
-        (node.node.name, node.message) for node in result.result if node.status != "pass"]
+        dbt_build(settings.work_db, home)
     con = duckdb.connect(str(settings.work_db), read_only=True)
     yield lambda sql: con.sql(sql).fetchall()
     con.close()

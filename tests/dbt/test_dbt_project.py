@@ -94,21 +94,18 @@ def build_raw_database(path: Path) -> None:
             )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def query(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], list[tuple]]]:
-    """Build the raw database, run `dbt build` on it, and answer SQL on the result."""
+def dbt_build(database: Path, work: Path) -> None:
+    """`dbt build` on `database`, its target and logs in `work`; every node must pass."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     from dbt.cli.main import dbtRunner
 
-    work = tmp_path_factory.mktemp("dbt")
-    database = work / "work.duckdb"
-    build_raw_database(database)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TMT_DUCKDB_PATH", str(database))
         env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
         args = ["build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)]
         args += ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-        # One address here is unplaceable on purpose: 1 of the 89 Quebec positions.
+        # One address of the tiny raw tables is unplaceable on purpose: 1 of the 89 Quebec
+        # positions.
         args += ["--vars", "{min_quebec_municipality_share: 0.95}", "--quiet"]
         result = dbtRunner().invoke(args)
     # dbt-duckdb keeps the database open in this process after invoke(); dropping its
@@ -118,6 +115,15 @@ def query(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], 
     assert result.success, result.exception or [
         (node.node.name, node.message) for node in result.result if node.status != "pass"
     ]
+
+
+@pytest.fixture(scope="module")
+def query(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], list[tuple]]]:
+    """Build the raw database, run `dbt build` on it, and answer SQL on the result."""
+    work = tmp_path_factory.mktemp("dbt")
+    database = work / "work.duckdb"
+    build_raw_database(database)
+    dbt_build(database, work)
     con = duckdb.connect(str(database), read_only=True)
     yield lambda sql: con.sql(sql).fetchall()
     con.close()
