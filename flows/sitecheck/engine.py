@@ -26,6 +26,8 @@ from .robots import Robots, RobotsCache
 
 log = logging.getLogger(__name__)
 REAL_PAGES = ("ok", "changed", "moved", "redirected")  # a page worth remembering
+READERS = 2  # reading is CPU under one interpreter lock: more threads would not help
+_FETCHED, _READ = object(), object()  # a fetching thread, a reading thread has ended
 
 
 @dataclass
@@ -233,10 +235,6 @@ def run_threads(slots: HostSlots, policy: Policy, concurrency: int, guard: conne
         url, exc = crashed[0]
         raise ChecksCrashed(f"{len(crashed)} check(s) crashed, first {url}: {exc}") from exc
     return robots.fetched
-
-
-_FETCHED, _READ = object(), object()  # a fetching thread, a reading thread has ended
-READERS = 2  # reading is CPU under one interpreter lock: more threads would not help
 
 
 @dataclass

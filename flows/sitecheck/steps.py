@@ -170,8 +170,8 @@ def check(settings: Settings, urls: list[str], live: bool | None = None,
         except engine.ChecksCrashed:
             writer.flush()  # the other checks are kept: the history loses nothing
             raise
-    writer.finish(robots, [summary.run_id, started, datetime.now(UTC).replace(tzinfo=None),
-                           live, summary.targets, summary.checked, summary.skipped])
+    writer.flush(robots, [summary.run_id, started, datetime.now(UTC).replace(tzinfo=None),
+                          live, summary.targets, summary.checked, summary.skipped])
     summary.problems.sort(key=lambda problem: (problem[1], problem[0]))
     return summary
 

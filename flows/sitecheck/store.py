@@ -109,8 +109,8 @@ def _insert(con, statement: str, frame: pd.DataFrame) -> None:
 
 class Writer:
     """Collects results and writes a batch once more than `batch` are waiting, opening the
-    file each time (opening costs ~20 ms, so not too often); `finish` writes the rest, the
-    robots.txt files and the run's row in one last opening."""
+    file each time (opening costs ~20 ms, so not too often); the last flush writes the
+    rest with the robots.txt files and the run's row, in one opening."""
 
     def __init__(self, db_path: Path, run_id: str, batch: int = 500):
         self.db_path, self.run_id, self.batch = db_path, run_id, batch
@@ -119,7 +119,7 @@ class Writer:
 
     def add(self, result: Result) -> None:
         self.pending.append(result)
-        if len(self.pending) > self.batch:  # the last results wait for `finish`
+        if len(self.pending) > self.batch:  # the last ones wait for the last flush
             self.flush()
 
     def flush(self, robots: list[Robots] | None = None, run: list | None = None) -> None:
@@ -132,6 +132,3 @@ class Writer:
                 con.execute("insert into sitecheck.run values (?, ?, ?, ?, ?, ?, ?)", run)
         self.written += len(self.pending)
         self.pending = []
-
-    def finish(self, robots: list[Robots], run: list) -> None:
-        self.flush(robots, run)
