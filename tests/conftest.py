@@ -12,18 +12,13 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 
-def shared_data_dir() -> Path:
-    """The real government files beside the repository (../shared/data)."""
-    path = Path(os.environ.get("TMT_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
-    if not (path / "lmia").is_dir():
-        raise RuntimeError(f"{path}/lmia not found: the tests read the real files in "
-                           f"../shared/data (set TMT_SHARED_DATA to point elsewhere)")
-    return path
+TEST_DATA = REPO_ROOT / "tests" / "data"
 
 
 @pytest.fixture(scope="session")
 def shared_lmia() -> Path:
-    return shared_data_dir() / "lmia"
+    """Ten real LMIA vintages, copied into the repository (tests/data/lmia/README.md)."""
+    return TEST_DATA / "lmia"
 
 
 @pytest.fixture

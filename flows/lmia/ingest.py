@@ -21,7 +21,7 @@ class FileReport:
 
     name: str
     source: str
-    status: str  # loaded | unchanged | quarantined | failed (could not be fetched)
+    status: str  # loaded | unchanged | quarantined | ignored (not a positive list) | failed
     sha256: str | None = None
     period: str | None = None
     language: str | None = None
@@ -29,7 +29,14 @@ class FileReport:
     rows: int = 0
     approved_positions: int = 0
     positions_by_province: dict = field(default_factory=dict)
-    lines_skipped: dict = field(default_factory=dict)
+    lines_skipped: dict = field(default_factory=dict)    # lines that are not data, by reason
+    repairs: dict = field(default_factory=dict)          # cells or bytes repaired, by kind
+    rows_flagged: dict = field(default_factory=dict)     # rows kept but doubtful, by reason
+    rows_rejected: dict = field(default_factory=dict)    # rows left out (count unreadable)
+    headers_understood: list = field(default_factory=list)  # "seen → column (how)"
+    columns_ignored: list = field(default_factory=list)
+    examples: dict = field(default_factory=dict)         # kind -> two examples
+    encoding: str | None = None
     reason: str | None = None
     checks: list = field(default_factory=list)  # failed data checks (expectations/), as dicts
 
@@ -146,13 +153,19 @@ def _already_seen(item: archive.ArchivedFile, status: str | None) -> FileReport:
     if status and status.startswith("quarantined"):
         # the same bytes were bad before: still bad, still needs a person
         report.status, report.reason = "quarantined", status.removeprefix("quarantined: ")
+    elif status and status.startswith("ignored"):
+        report.status, report.reason = "ignored", status.removeprefix("ignored: ")
     return report
 
 
 def _load_one(con, item: archive.ArchivedFile, outcome, settings: Settings) -> FileReport:
     report = FileReport(name=item.original_name, source=item.source_url, status="loaded",
                         sha256=item.sha256)
-    parsed, error = outcome
+    parsed, error, verdict = outcome
+    if verdict == "ignored":  # a negative list: not an error, not loaded, said once
+        load.record_ignored(con, item, error)
+        report.status, report.reason = "ignored", error
+        return report
     try:
         if error:
             raise BadFileError(item.original_name, error)
@@ -167,6 +180,11 @@ def _load_one(con, item: archive.ArchivedFile, outcome, settings: Settings) -> F
     report.rows, report.approved_positions = parsed.row_count, parsed.approved_positions
     report.positions_by_province = dict(sorted(parsed.positions_by_province.items()))
     report.lines_skipped = dict(parsed.skipped)
+    report.repairs, report.rows_flagged = dict(parsed.repairs), dict(parsed.flagged)
+    report.rows_rejected = dict(parsed.rejected)
+    report.headers_understood, report.columns_ignored = parsed.headers_understood, \
+        parsed.columns_ignored
+    report.examples, report.encoding = parsed.examples, parsed.encoding
     return report
 
 
@@ -204,12 +222,24 @@ def write_report(reports: list[FileReport], settings: Settings) -> Path:
 
 def summary_line(report: FileReport) -> str:
     if report.status == "loaded":
-        return (f"loaded      {report.name}: {report.period} {report.language} {report.layout}, "
+        line = (f"loaded      {report.name}: {report.period} {report.language} {report.layout}, "
                 f"{report.rows} rows, {report.approved_positions} positions "
                 f"(QC {report.positions_by_province.get('QC', 0)})")
-    if report.status in ("quarantined", "failed"):
+        repaired = repair_summary(report)
+        return f"{line}; {repaired}" if repaired else line
+    if report.status in ("quarantined", "failed", "ignored"):
         return f"{report.status:<11} {report.reason}"
     return f"unchanged   {report.name}"
+
+
+def repair_summary(report: FileReport) -> str:
+    """One line of what was repaired, flagged, left out and understood ('' when nothing)."""
+    parts = [f"{count} × {kind}" for kind, count in report.repairs.items()]
+    parts += [f"{count} × {kind}" for kind, count in report.rows_flagged.items()]
+    parts += [f"{count} row(s) left out: {kind}" for kind, count in report.rows_rejected.items()]
+    parts += [f"header {seen}" for seen in report.headers_understood]
+    parts += [f"column {seen} ignored" for seen in report.columns_ignored]
+    return "; ".join(parts)
 
 
 def artifact_row(report: FileReport) -> dict:
@@ -223,7 +253,7 @@ def artifact_row(report: FileReport) -> dict:
 
 def raise_if_failed(reports: list[FileReport]) -> None:
     """The run fails (non-zero exit) when any file was quarantined or could not be fetched."""
-    bad = [r for r in reports if r.status in ("quarantined", "failed")]
+    bad = [r for r in reports if r.status in ("quarantined", "failed")]  # not "ignored"
     if bad:
         raise TmtError(f"{len(bad)} of {len(reports)} LMIA file(s) not loaded: "
                        + "; ".join(f"{r.status} {r.reason}" for r in bad))

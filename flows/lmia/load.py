@@ -37,6 +37,10 @@ create table if not exists raw.lmia_quarantine (
     file_sha256 varchar primary key, source_url varchar, original_name varchar,
     reason varchar, quarantined_at timestamp
 );
+create table if not exists raw.lmia_ignored (
+    file_sha256 varchar primary key, source_url varchar, original_name varchar,
+    reason varchar, ignored_at timestamp
+);
 create table if not exists raw.lmia_checks (
     file_sha256 varchar primary key, checked_at timestamp, warnings integer
 );
@@ -53,7 +57,11 @@ def status_of(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
         return "loaded"
     row = con.execute("select reason from raw.lmia_quarantine where file_sha256 = ?",
                       [sha256]).fetchone()
-    return f"quarantined: {row[0]}" if row else None
+    if row:
+        return f"quarantined: {row[0]}"
+    row = con.execute("select reason from raw.lmia_ignored where file_sha256 = ?",
+                      [sha256]).fetchone()
+    return f"ignored: {row[0]}" if row else None
 
 
 def load(con: duckdb.DuckDBPyConnection, archived: ArchivedFile, parsed: ParsedFile,
@@ -116,6 +124,14 @@ def _supersede(con, year: int, quarter: int | None, language: str) -> None:
 def record_quarantine(con, archived: ArchivedFile, reason: str) -> None:
     con.execute(
         """insert into raw.lmia_quarantine values (?, ?, ?, ?, current_timestamp)
+           on conflict (file_sha256) do update set reason = excluded.reason""",
+        [archived.sha256, archived.source_url, archived.original_name, reason])
+
+
+def record_ignored(con, archived: ArchivedFile, reason: str) -> None:
+    """A file that is not a positive list (a negative list): seen, not loaded, not an error."""
+    con.execute(
+        """insert into raw.lmia_ignored values (?, ?, ?, ?, current_timestamp)
            on conflict (file_sha256) do update set reason = excluded.reason""",
         [archived.sha256, archived.source_url, archived.original_name, reason])
 

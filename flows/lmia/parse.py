@@ -1,10 +1,13 @@
-"""Turn the rows of one LMIA file into clean records, every vintage alike.
+"""Turn the rows of one LMIA file into clean records, every vintage alike: absorb, repair, report.
 
-What the files do (see shared/data/PROVENANCE.md): a title row before the header, a
-`Notes:` block after the data, province section rows (2014–2015 employer format), blank
-cells meaning "same as above" (2016–2019 Q2), padded values, `code-title` occupation
-cells. Anything else — a missing header, a number that is not a whole number, a total that
-does not add up — raises BadFileError naming the row: the file is quarantined, not guessed at.
+Every physical line is classified (title, header, province section, data, total, footnote,
+blank, unrecognized) and every cell read for what it means. What is unambiguous is repaired
+and counted (`5,967` is 5967; `711-Directeurs de la construction` is NOC 2011 `0711`); what
+is not data is skipped with its reason; a data row with no employer name is kept, flagged; a
+row whose count cannot be read is left out and reported. The load report carries every
+count with two examples (flows/lmia/ingest.py). A file is refused only when its meaning is
+lost: no employer or count column, a total the file itself states that its rows contradict,
+a cut-off end, no period (see PROVENANCE facts in docs/raw-lmia-contract.md).
 """
 from __future__ import annotations
 
@@ -12,26 +15,36 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from ..errors import BadFileError
-from . import periods
-from .layouts import Header, looks_like_header, recognize
-from .provinces import province_code
+from . import noc, periods
+from .layouts import Header, looks_like_header, looks_like_partial_header, recognize
+from .provinces import province_code, province_from_address
 from .read import is_incomplete, read_sheets
 from .text import clean_cell, extract_postal_code, fold
 
-HEADER_SEARCH_ROWS = 50
-_OCCUPATION = re.compile(r"^\s*(\d{4,5})\s*[-–—:]?\s*(.*)$")
-_FOOTER = re.compile(r"^(notes?|remarques?)\s*:?\s*$")
-_NUMBER = re.compile(r"\d+(?:\.0+)?")
-_BLANK_MARKERS = {"(blank)", "(vide)", "blank", "n/a"}
-_TOTAL = re.compile(r"^(grand )?total\b|^total general\b")
+HEADER_SEARCH_ROWS = 200
+EXAMPLES = 2
+_OCCUPATION = re.compile(r"^\s*(\d{1,5})\s*[-–—:]?\s*(.*)$")
+_FOOTER = re.compile(r"^(notes?|remarques?|sources?|nota)\s*:?\s*$")
+_FOOTNOTE = re.compile(r"^(\(?\d{1,2}[.)]\s|\*|notes?\s*:|remarques?\s*:|sources?\s*:|nota\b)")
+_BLANK_MARKERS = {"(blank)", "(vide)", "blank", "n/a", "-", "--"}
+_TOTAL = re.compile(r"^(grand |sous |sub )?total\b|^total general\b|\btotal$|\s[-–]\s*total\b")
+_COUNT = re.compile(r"\d+")
+_GROUPED = re.compile(r"\d{1,3}(?:([,\u00a0\u202f ' .])\d{3})(?:\1\d{3})*")
+_DECIMAL_ZERO = re.compile(r"(\d+)[.,]0+")
+_NEGATIVE = re.compile(r"(?<![a-z])(negative|negatives|negatif|negatifs|defavorables?|neg)(?![a-z])")
 COLUMNS = (
     "sheet", "source_row", "province", "province_code", "program_stream", "employer_name",
     "address", "postal_code", "occupation_code", "occupation_title", "noc_version",
     "incorporate_status", "approved_lmias", "approved_positions",
 )
+_CODE, _TITLE, _VERSION = (COLUMNS.index(c) for c in
+                           ("occupation_code", "occupation_title", "noc_version"))
+
+
+class NotPositiveList(ValueError):
+    """A negative LMIA list (or another list that is not the positive employers list)."""
 
 
 @dataclass
@@ -42,10 +55,18 @@ class ParsedFile:
     noc_version: str | None = None
     period: periods.Period | None = None
     title: str | None = None
+    encoding: str | None = None
     records: list[tuple] = field(default_factory=list)  # one tuple per row, in COLUMNS order
-    skipped: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)     # lines that are not data, by reason
+    repairs: Counter = field(default_factory=Counter)     # cells or bytes repaired, by kind
+    flagged: Counter = field(default_factory=Counter)     # rows kept but doubtful, by reason
+    rejected: Counter = field(default_factory=Counter)    # rows left out, meaning lost
+    examples: dict = field(default_factory=dict)          # kind -> up to two examples
+    headers_understood: list = field(default_factory=list)  # "seen → column (how)"
+    columns_ignored: list = field(default_factory=list)
     positions_by_province: Counter = field(default_factory=Counter)
     declared_totals: list[int] = field(default_factory=list)
+    header_problem: str | None = None
 
     @property
     def row_count(self) -> int:
@@ -62,56 +83,114 @@ class ParsedFile:
     def approved_positions(self) -> int:
         return sum(self.positions_by_province.values())
 
+    @property
+    def needed_repairs(self) -> bool:
+        return bool(self.repairs or self.flagged or self.rejected or self.headers_understood
+                    or self.columns_ignored)
 
-def whole_number(cell: object, what: str, where: str) -> int:
-    if cell.__class__ is str and cell.isdigit():
-        return int(cell)
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        if float(cell).is_integer():
-            return int(cell)
-        raise ValueError(f"{where}: {what} {cell!r} is not a whole number")
-    text = clean_cell(cell).replace(" ", "")
-    if re.fullmatch(r"\d+(\.0+)?", text):
-        return int(float(text))
-    raise ValueError(f"{where}: {what} {clean_cell(cell)!r} is not a whole number")
+    def note(self, bucket: Counter, kind: str, example: str, count: int = 1) -> None:
+        bucket[kind] += count
+        shown = self.examples.setdefault(kind, [])
+        if len(shown) < EXAMPLES:
+            shown.append(example[:160])
 
 
-def parse_file(path: Path, name: str, names: list[str] | None = None) -> ParsedFile:
+def parse_count(cell: object) -> tuple[int | None, str | None]:
+    """(whole number, repair kind or None) for a count cell; (None, None) when it is not one."""
+    if cell.__class__ is str:
+        if cell.isdigit():
+            return int(cell), None
+        text = cell.strip()
+    elif isinstance(cell, bool) or cell is None:
+        return None, None
+    elif isinstance(cell, (int, float)):
+        return (int(cell), None) if float(cell).is_integer() else (None, None)
+    else:
+        text = clean_cell(cell)
+    if text.isdigit():
+        return int(text), None
+    if _GROUPED.fullmatch(text):
+        return int(re.sub(r"\D", "", text)), "thousands separator in a count"
+    match = _DECIMAL_ZERO.fullmatch(text)
+    if match:
+        return int(match.group(1)), None
+    return None, None
+
+
+def parse_file(path, name: str, names: list[str] | None = None) -> ParsedFile:
     """Parse one file. `names` are other names it is known by (CKAN resource name, URL)."""
     parsed = ParsedFile(name=name)
-    seen_header = []
     try:
-        for sheet, rows in read_sheets(path, name):
+        for sheet, rows, decoded in read_sheets(path, name):
+            if decoded is not None:
+                parsed.encoding = decoded.encoding
+                for kind, count in decoded.repairs.items():
+                    for example in decoded.examples.get(kind, [""])[:EXAMPLES]:
+                        parsed.note(parsed.repairs, kind, example, 0)
+                    parsed.repairs[kind] += count
             where = name if sheet is None else f"{name} [sheet {sheet}]"
-            header = _parse_sheet(parsed, sheet, rows, where)
-            if header is None:
-                seen_header.append(where)
+            _parse_sheet(parsed, sheet, rows, where)
+        _refuse_negative(parsed, [name, *(names or [])])
+        if not parsed.layout and parsed.header_problem:
+            raise ValueError(parsed.header_problem)
         if not parsed.layout:
-            raise ValueError(f"{name}: unrecognized layout, no header row naming the employer "
-                             f"and the approved positions in the first {HEADER_SEARCH_ROWS} rows")
+            raise ValueError(f"{name}: no header row naming the employer and the approved "
+                             f"positions in the first {HEADER_SEARCH_ROWS} rows of any sheet")
         if parsed.row_count == 0:
             raise ValueError(f"{name}: a header but no data rows")
         parsed.period = periods.resolve(parsed.title, [name, *(names or [])], name)
-        _check_noc_versions(parsed)
+        _settle_occupations(parsed)
+    except NotPositiveList:
+        raise
     except ValueError as exc:
         raise BadFileError(name, str(exc)) from exc
     return parsed
 
 
 def parse_job(job: tuple) -> tuple:
-    """(ParsedFile, None) or (None, reason) for (path, name, names): what a worker process
-    runs. It lives here, not in ingest.py, so a worker imports neither pandas nor DuckDB."""
+    """(ParsedFile, None, None), (None, reason, 'quarantined') or (None, reason, 'ignored')
+    for (path, name, names): what a worker process runs. It lives here, not in ingest.py,
+    so a worker imports neither pandas nor DuckDB."""
     path, name, names = job
     try:
-        return parse_file(path, name, names), None
+        return parse_file(path, name, names), None, None
+    except NotPositiveList as exc:
+        return None, str(exc), "ignored"
     except BadFileError as exc:
-        return None, exc.reason
+        return None, exc.reason, "quarantined"
 
 
-def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) -> Header | None:
+def _refuse_negative(parsed: ParsedFile, names: list[str]) -> None:
+    title = fold(parsed.title or "")
+    said = next((text for text in (title, *map(fold, names)) if _NEGATIVE.search(text)), None)
+    if said is not None and not ("positive" in title or "positif" in title):
+        raise NotPositiveList(f"{parsed.name}: a negative LMIA list ({said[:80]!r}), "
+                              f"not the positive employers list: not loaded")
+
+
+class _Sums:
+    """Running sums a totals line may state: since the last total, in this section, all."""
+
+    def __init__(self):
+        self.since_total = self.section = self.whole = 0
+        self.by_province: Counter = Counter()
+
+    def add(self, positions: int, province: str | None) -> None:
+        self.since_total += positions
+        self.section += positions
+        self.whole += positions
+        self.by_province[province] += positions
+
+    def matches(self, total: int, label: str) -> bool:
+        named = province_code(re.split(r"\s[-–]\s|\btotal\b", label)[0].strip() or "x")
+        return total in (self.since_total, self.section, self.whole) or \
+            (named is not None and total == self.by_province.get(named))
+
+
+def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) -> None:
     header, section_province, start = _find_header(parsed, rows, where)
     if header is None:
-        return None
+        return
     _adopt_header(parsed, header, where)
     # Positions of each column, looked up once: this loop runs for every row of every file.
     columns = header.columns
@@ -122,53 +201,67 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
     width = max(columns.values()) + 1
     levels = [i for i in (at_province, at_stream, at_employer, at_address) if i is not None]
     previous = [""] * len(levels)
-    records, by_province, skipped = parsed.records, parsed.positions_by_province, parsed.skipped
-    running = 0
+    records, by_province = parsed.records, parsed.positions_by_province
+    skipped, note = parsed.skipped, parsed.note
+    sums = _Sums()
+    in_notes = False
     for index in range(start, len(rows)):
         raw, number = rows[index], index + 1
         cells = [" ".join(c.split()) if c.__class__ is str else clean_cell(c) for c in raw]
         if len(cells) < width:
             cells += [""] * (width - len(cells))
-        positions_cell = cells[at_positions]
-        at = None
-        if not _NUMBER.fullmatch(positions_cell):
-            # Not a data row, or a bad one: blank, notes, repeated header, province section.
-            filled = [cell for cell in cells if cell]
-            if not filled:
-                skipped["blank line"] += 1
-                continue
-            label = fold(filled[0])
-            if _FOOTER.match(label) or (len(filled) == 1 and label.startswith(("1. ", "notes"))):
-                skipped["footnotes"] += len(rows) - index
-                break
-            if looks_like_header(cells):
-                skipped["repeated header"] += 1
-                continue
-            if len(filled) == 1 and cells[0] and province_code(filled[0]):
-                section_province, previous, running = filled[0], [""] * len(levels), 0
-                skipped["province section"] += 1
-                continue
-            at = f"{where} row {number}"
-            if is_incomplete(raw):
-                raise ValueError(f"{at}: the file ends in the middle of this row (truncated download?)")
-            if not positions_cell:
-                raise ValueError(f"{at}: approved positions is empty")
-            whole_number(positions_cell, "approved positions", at)  # raises: not a whole number
-        if is_incomplete(raw):
-            raise ValueError(f"{where} row {number}: the file ends in the middle of this row "
-                             f"(truncated download?)")
-        positions = int(positions_cell) if positions_cell.isdigit() else int(float(positions_cell))
-        first = next(cell for cell in cells if cell)
-        if first[:5].lower() in ("total", "grand") and _TOTAL.match(fold(first)) \
-                and not (at_occupation is not None and cells[at_occupation]) \
-                and not (at_address is not None and cells[at_address]):
-            if positions not in (running, parsed.approved_positions):
-                raise ValueError(f"{where} row {number}: the file's total {positions} does not "
-                                 f"match the {running} positions of the rows above it")
-            parsed.declared_totals.append(positions)
-            skipped["total row"] += 1
-            running = 0
+        line = f"row {number}"
+        filled = [cell for cell in cells if cell]
+        if not filled:
+            skipped["blank line"] += 1
             continue
+        positions_cell = cells[at_positions]
+        if positions_cell.isdigit():
+            positions, repair = int(positions_cell), None
+        else:
+            positions, repair = parse_count(positions_cell)
+        label = fold(filled[0])
+        if in_notes or _FOOTER.match(label):
+            in_notes = True
+            note(skipped, "footnote", f"{line}: {filled[0]}")
+            continue
+        if positions is None:
+            if _FOOTNOTE.match(label) or (len(filled) == 1 and len(filled[0]) > 60):
+                note(skipped, "footnote", f"{line}: {filled[0]}")
+            elif looks_like_header(cells):
+                note(skipped, "repeated header", f"{line}: {', '.join(filled)}")
+            elif len(filled) == 1 and province_code(filled[0]):
+                section_province, previous = filled[0], [""] * len(levels)
+                sums.section = sums.since_total = 0
+                note(skipped, "province section", f"{line}: {filled[0]}")
+            elif _TOTAL.search(label):
+                note(skipped, "total line without a number", f"{line}: {', '.join(filled)}")
+            elif is_incomplete(raw):
+                raise ValueError(f"{where} {line}: the file ends in the middle of this row "
+                                 f"(truncated download?)")
+            elif cells[at_employer] or (at_occupation is not None and cells[at_occupation]):
+                what = "empty" if not positions_cell else repr(positions_cell)
+                note(parsed.rejected, "approved positions not a number",
+                     f"{line}: {what} ({cells[at_employer] or filled[0]})")
+            else:
+                note(skipped, "unrecognized line", f"{line}: {', '.join(filled)[:100]}")
+            continue
+        if is_incomplete(raw) and len(raw) < width:
+            raise ValueError(f"{where} {line}: the file ends in the middle of this row "
+                             f"(truncated download?)")
+        if _is_total(label, cells, at_employer, at_occupation, at_address, positions, sums):
+            if not sums.matches(positions, label):
+                raise ValueError(f"{where} {line}: the file's total {positions:,} does not match "
+                                 f"the {sums.since_total:,} positions of the rows above it "
+                                 f"({sums.whole:,} in all)".replace(",", " "))
+            parsed.declared_totals.append(positions)
+            note(skipped, "total line", f"{line}: {', '.join(filled)}")
+            if repair:
+                note(parsed.repairs, repair, f"{line}: {positions_cell!r} read as {positions}")
+            sums.since_total = 0
+            continue
+        if repair:
+            note(parsed.repairs, repair, f"{line}: {positions_cell!r} read as {positions}")
         # "Same as above": a blank level repeats the row above while every level above it
         # is blank too; the first filled level and everything below it are this row's own.
         for depth, column in enumerate(levels):
@@ -178,48 +271,94 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             cells[column] = previous[depth]
         employer = cells[at_employer]
         if not employer:
-            raise ValueError(f"{where} row {number}: employer name is empty")
-        if at_province is None:
-            if section_province is None:
-                raise ValueError(f"{where} row {number}: a data row before any province section row")
-            province = section_province
-        else:
-            province = cells[at_province]
-        lmias_cell = cells[at_lmias] if at_lmias is not None else ""
-        lmias = whole_number(lmias_cell, "approved LMIAs", f"{where} row {number}") \
-            if lmias_cell else None
-        code = province_code(province)
+            note(parsed.flagged, "employer name missing (row kept)", f"{line}: {', '.join(filled)}")
         address = cells[at_address] if at_address is not None else ""
+        province = cells[at_province] if at_province is not None else section_province
+        code = province_code(province) if province else None
+        if code is None and address:
+            code = province_from_address(address)
+            if code:
+                note(parsed.repairs, "province read from the address",
+                     f"{line}: {province or '(none)'} → {code} ({address})")
+                province = province or code
+        if code is None:
+            note(parsed.flagged, "province not recognized (row kept)",
+                 f"{line}: {province or '(none)'}")
+        lmias = None
+        if at_lmias is not None and cells[at_lmias]:
+            lmias, lmias_repair = parse_count(cells[at_lmias])
+            if lmias is None:
+                note(parsed.flagged, "approved LMIAs not a number (kept empty)",
+                     f"{line}: {cells[at_lmias]!r}")
+            elif lmias_repair:
+                note(parsed.repairs, lmias_repair, f"{line}: {cells[at_lmias]!r} read as {lmias}")
         occupation = split_occupation(cells[at_occupation]) if at_occupation is not None \
             else (None, None, None)
         records.append((
-            sheet, number, province, code, (cells[at_stream] or None) if at_stream is not None
-            else None, employer, address or None,
+            sheet, number, province or None, code, (cells[at_stream] or None)
+            if at_stream is not None else None, employer or None, address or None,
             extract_postal_code(address) if address and code != "XX" else None,
             *occupation, (cells[at_status] or None) if at_status is not None else None,
             lmias, positions))
         by_province[code or province] += positions
-        running += positions
-    return header
+        sums.add(positions, code)
+
+
+def _is_total(label: str, cells: list[str], at_employer: int, at_occupation, at_address,
+              positions: int, sums: _Sums) -> bool:
+    """A totals line: labelled `Total`, `Grand total`, `Quebec - Total`, with no occupation or
+    address of its own; or a bare count with no label at all that equals a running sum."""
+    own_detail = (at_occupation is not None and cells[at_occupation]) or \
+        (at_address is not None and cells[at_address])
+    if own_detail:
+        return False
+    if _TOTAL.search(label):
+        return True
+    filled = [cell for cell in cells if cell]
+    return len(filled) == 1 and positions > 0 and positions in (sums.since_total, sums.whole) \
+        and not cells[at_employer]
 
 
 def _find_header(parsed: ParsedFile, rows: list, where: str):
     """(header, province section seen before it, index of the first row after it)."""
     section_province = None
-    for index, raw in enumerate(rows[: HEADER_SEARCH_ROWS]):
+    partial = None
+    for index, raw in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cells = [clean_cell(cell) for cell in raw]
         filled = [cell for cell in cells if cell]
         if not filled:
             parsed.skipped["blank line"] += 1
         elif looks_like_header(cells):
-            return recognize(cells, f"{where} row {index + 1}"), section_province, index + 1
+            return _recognize(parsed, cells, rows, index, where), section_province, index + 1
+        elif partial is None and looks_like_partial_header(cells):
+            partial = index
         elif len(filled) == 1 and province_code(filled[0]):
             section_province = filled[0]
-            parsed.skipped["province section"] += 1
+            parsed.note(parsed.skipped, "province section", f"row {index + 1}: {filled[0]}")
         else:
-            parsed.title = parsed.title or filled[0]
-            parsed.skipped["title"] += 1
+            if parsed.title is None and len(" ".join(filled)) > 15:
+                parsed.title = " ".join(filled)
+            parsed.note(parsed.skipped, "title or text before the header",
+                        f"row {index + 1}: {' '.join(filled)}")
+    if partial is not None:  # no count named: the count column may show itself
+        cells = [clean_cell(cell) for cell in rows[partial]]
+        try:
+            return _recognize(parsed, cells, rows, partial, where), section_province, partial + 1
+        except ValueError as exc:
+            parsed.header_problem = parsed.header_problem or str(exc)
+            return None, None, 0
     return None, None, 0
+
+
+def _recognize(parsed: ParsedFile, cells: list[str], rows: list, index: int, where: str):
+    header = recognize(cells, f"{where} row {index + 1}", rows[index + 1:index + 201])
+    for seen, column, how in header.understood:
+        parsed.headers_understood.append(f"{seen!r} → {column} ({_HOW[how]})")
+    parsed.columns_ignored += [f"{seen!r}" for seen in header.ignored]
+    return header
+
+
+_HOW = {"similar": "similarity", "synonym": "synonym", "content": "column content"}
 
 
 def _adopt_header(parsed: ParsedFile, header: Header, where: str) -> None:
@@ -227,27 +366,51 @@ def _adopt_header(parsed: ParsedFile, header: Header, where: str) -> None:
         raise ValueError(f"{where}: sheets with different layouts "
                          f"({parsed.layout} and {header.layout})")
     parsed.layout, parsed.language = header.layout, header.language
-    parsed.noc_version = parsed.noc_version or header.noc_version_hint
+    hint = {"2016": "2011"}.get(header.noc_version_hint, header.noc_version_hint)
+    parsed.noc_version = parsed.noc_version or hint
 
 
 @lru_cache(maxsize=16384)
 def split_occupation(cell: str) -> tuple[str | None, str | None, str | None]:
-    """`0621-Retail and wholesale trade managers` -> ('0621', title, '2011'); codes stay text."""
+    """`0621-Retail and wholesale trade managers` -> ('0621', title, '2011'); codes stay text.
+    A code shorter than four digits (a lost leading zero) is settled per file later."""
     if not cell or fold(cell) in _BLANK_MARKERS:
         return None, None, None
     match = _OCCUPATION.match(cell)
     if not match:
         return None, cell, None
     code = match.group(1)
-    return code, match.group(2).strip() or None, "2021" if len(code) == 5 else "2011"
+    version = "2021" if len(code) == 5 else "2011" if len(code) == 4 else None
+    return code, match.group(2).strip() or None, version
 
 
-def _check_noc_versions(parsed: ParsedFile) -> None:
-    index = COLUMNS.index("noc_version")
-    versions = {record[index] for record in parsed.records if record[index]}
-    if len(versions) > 1:
-        raise ValueError("occupation codes of two NOC versions (4 and 5 digits) in one file")
-    found = versions.pop() if versions else None
-    if parsed.noc_version and found and parsed.noc_version != found:
-        raise ValueError(f"the header says NOC {parsed.noc_version} but the codes are NOC {found}")
-    parsed.noc_version = found or parsed.noc_version
+def _settle_occupations(parsed: ParsedFile) -> None:
+    """One NOC version per file, and codes that lost their leading zeros given back.
+
+    The version is the one the header or title names, else the one most codes have. A code
+    shorter than that version's width is padded when the padded code exists in that
+    version and the reference title agrees with the file's (`711-Directeurs de la
+    construction` is 0711); a code of the other version is kept and flagged.
+    """
+    lengths = Counter(len(record[_CODE]) for record in parsed.records if record[_CODE])
+    if not lengths:
+        return
+    titled = periods.noc_version_named(parsed.title or "")
+    version = parsed.noc_version or titled or \
+        ("2021" if lengths.get(5, 0) > lengths.get(4, 0) else "2011")
+    parsed.noc_version = version
+    width = noc.WIDTH[version]
+    for index, record in enumerate(parsed.records):
+        code = record[_CODE]
+        if not code or (len(code) == width and record[_VERSION] == version):
+            continue
+        if len(code) < width:
+            padded = code.zfill(width)
+            if noc.title_agrees(version, padded, record[_TITLE], parsed.language):
+                parsed.records[index] = record[:_CODE] + (padded,) + record[_CODE + 1:_VERSION] \
+                    + (version,) + record[_VERSION + 1:]
+                parsed.note(parsed.repairs, "occupation code lost its leading zero",
+                            f"row {record[1]}: {code} → {padded} ({record[_TITLE]})")
+                continue
+        parsed.note(parsed.flagged, "occupation code of another NOC version (row kept)",
+                    f"row {record[1]}: {code}-{record[_TITLE]}")

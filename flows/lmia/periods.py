@@ -49,6 +49,14 @@ _NAME_QUARTER = [
 _NOC_MENTION = re.compile(r"\b(noc|cnp)\)?\s*(v\d\S*\s*)?(20[0-4]\d)")
 
 
+def noc_version_named(title: str) -> str | None:
+    """The NOC version a title names (`NOC 2011`, `CNP 2021`); 2016 shares 2011's codes."""
+    found = _NOC_MENTION.search(fold(title))
+    if not found:
+        return None
+    return "2021" if found.group(3) == "2021" else "2011"
+
+
 def from_title(title: str) -> Period | None:
     # "NOC 2011" names a classification, not the period.
     text = _NOC_MENTION.sub(" ", fold(title))

@@ -1,6 +1,7 @@
 """Province and territory names as ESDC writes them, English and French, to codes."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .text import fold
@@ -37,3 +38,22 @@ def province_code(name: str) -> str | None:
     if any(marker in key for marker in _OUTSIDE_MARKERS):
         return "XX"
     return None
+
+
+# The first letter of a postal code names the province (X is shared by NT and NU).
+_POSTAL_PROVINCE = {"A": "NL", "B": "NS", "C": "PE", "E": "NB", "G": "QC", "H": "QC", "J": "QC",
+                    "K": "ON", "L": "ON", "M": "ON", "N": "ON", "P": "ON", "R": "MB", "S": "SK",
+                    "T": "AB", "V": "BC", "Y": "YT"}
+_ABBREVIATION = re.compile(r"(?:,|\s)\s*(NL|PE|NS|NB|QC|PQ|ON|MB|SK|AB|BC|YT|NT|NU)\b\.?(?=[\s,]|$)")
+_POSTAL_START = re.compile(r"(?<![A-Z0-9])([ABCEGHJ-NPRSTVXY])\d[A-Z]\s*(?:\d[A-Z]\d)?(?![A-Z0-9])")
+
+
+@lru_cache(maxsize=65536)
+def province_from_address(address: str) -> str | None:
+    """The province an address names (`, QC`), else the one its postal code implies."""
+    text = address.upper()
+    named = _ABBREVIATION.findall(text)
+    if named:
+        return "QC" if named[-1] == "PQ" else named[-1]
+    postal = _POSTAL_START.findall(text)
+    return _POSTAL_PROVINCE.get(postal[-1]) if postal else None

@@ -13,11 +13,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import BadFileError
+from .decode import Decoded
+from .decode import decode as decode_bytes
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
-Sheet = tuple[str | None, list[list[object]]]
+Sheet = tuple[str | None, list[list[object]], Decoded | None]
+DELIMITERS = (",", ";", "\t", "|")
+# A quoted cell longer than this many lines is an unbalanced quote, not a cell: the title
+# cell of an in2csv re-export whose first line was cut leaves a dangling `",,,,,`.
+MAX_LINES_IN_CELL = 12
 
 
 def sniff(head: bytes) -> str:
@@ -35,11 +41,8 @@ def sniff(head: bytes) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 when it is valid UTF-8, else Windows-1252 (the CSVs up to 2020)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="strict")
+    """UTF-8 when it is valid UTF-8, else Windows-1252 (WHATWG), repaired (decode.py)."""
+    return decode_bytes(data).text
 
 
 def read_sheets(path: Path, name: str) -> Iterator[Sheet]:
@@ -75,29 +78,68 @@ def _read_xlsx(path: Path, name: str) -> Iterator[Sheet]:
             rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises several types for broken sheets
             raise BadFileError(name, f"sheet {sheet_name!r} cannot be read: {_one_line(exc)}") from exc
-        yield sheet_name, rows
+        yield sheet_name, rows, None
 
 
 def _read_csv(path: Path, name: str) -> Sheet:
     data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise BadFileError(name, "binary content in a CSV file")
-    try:
-        text = decode(data)
-    except UnicodeDecodeError as exc:
-        raise BadFileError(name, f"neither UTF-8 nor Windows-1252 text: {exc.reason} "
-                                 f"at byte {exc.start}") from exc
-    # Files up to 2020 end lines with \r\r\n; quoted cells hold \r\n too.
-    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text), strict=True)
-    try:
-        rows: list[list[object]] = list(reader)
-    except csv.Error as exc:
-        raise BadFileError(name, f"malformed CSV near line {reader.line_num}: {exc} "
-                                 f"(truncated file?)") from exc
+    decoded = decode_bytes(data)
+    text = decoded.text
+    delimiter = sniff_delimiter(text)
+    if delimiter != ",":
+        decoded.note("column separator not a comma", _DELIMITER_NAMES[delimiter])
+    rows: list[list[object]] = list(csv.reader(_logical_lines(text, decoded),
+                                               delimiter=delimiter))
     if rows and not text.endswith("\n"):
         rows[-1] = _Incomplete(rows[-1])
-    return None, rows
+    return None, rows, decoded
+
+
+_DELIMITER_NAMES = {";": "semicolon", "\t": "tab", "|": "vertical bar"}
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator that gives the first lines the most columns, consistently."""
+    head = text[:20000].split("\n")[:40]
+    best, best_score = ",", 0
+    for delimiter in DELIMITERS:
+        widths = [len(row) for row in csv.reader(head, delimiter=delimiter) if any(row)]
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        score = widths.count(common) * (common - 1)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _logical_lines(text: str, decoded: Decoded) -> list[str]:
+    """Physical lines joined where a quoted cell spans lines (French headers, footnotes), at
+    most MAX_LINES_IN_CELL of them: a line whose quote never closes within that is read
+    alone, its quotes dropped (an in2csv title cut in half leaves `",,,,,`)."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    logical: list[str] = []
+    index, count = 0, len(lines)
+    while index < count:
+        line = lines[index]
+        if '"' not in line or not line.count('"') % 2:
+            logical.append(line)
+            index += 1
+            continue
+        end, chunk = index, line
+        while chunk.count('"') % 2 and end + 1 < count and end - index < MAX_LINES_IN_CELL:
+            end += 1
+            chunk += "\n" + lines[end]
+        if chunk.count('"') % 2:
+            decoded.note("unbalanced quote dropped", f"line {index + 1}: {line[:80]}")
+            logical.append(line.replace('"', ""))
+            index += 1
+        else:
+            logical.append(chunk)
+            index = end + 1
+    return logical
 
 
 class _Incomplete(list):

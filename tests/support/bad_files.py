@@ -21,12 +21,14 @@ def make_bad_files(shared_lmia: Path) -> dict[str, tuple[bytes, str]]:
         "2019q4_corrupt_positive_en.xlsx": (xlsx_bytes[: len(xlsx_bytes) // 2], "corrupt"),
         "2020q1_encrypted_positive_en.xlsx": (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096), "encrypted"),
-        "2020q3_unknown_layout_positive_en.csv": (
-            csv_bytes.replace(b"Province/Territory,Stream,", b"Province/Territory,Wage Level,", 1),
-            "'Wage Level'"),
-        "2020q4_text_positions_positive_en.csv": (
-            csv_bytes.replace(b"2264-Construction inspectors,8", b"2264-Construction inspectors,eight", 1),
-            "row 3: approved positions 'eight' is not a whole number"),
+        # meaning lost: no column holds the approved positions
+        "2017q3_no_count_column_positive_en.csv": (
+            b"\n".join(line.rsplit(b",", 1)[0] for line in csv_bytes.split(b"\n")),
+            "no employer or no approved-positions column"),
+        # meaning lost: the file's own total contradicts its rows
+        "2017q3_total_mismatch_positive_en.csv": (
+            csv_bytes.replace(b"\r\r\nNotes:", b"\r\r\nTotal,,,,,99999\r\r\nNotes:", 1),
+            "the file's total 99 999 does not match"),
     }
 
 

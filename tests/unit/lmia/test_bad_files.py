@@ -20,8 +20,8 @@ def bad_files(shared_lmia):
 @pytest.mark.parametrize("name", [
     "2019q1_empty_positive_en.csv", "2019q2_truncated_positive_en.csv",
     "2019q3_error_page_positive_en.csv", "2019q4_corrupt_positive_en.xlsx",
-    "2020q1_encrypted_positive_en.xlsx", "2020q3_unknown_layout_positive_en.csv",
-    "2020q4_text_positions_positive_en.csv"])
+    "2020q1_encrypted_positive_en.xlsx", "2017q3_no_count_column_positive_en.csv",
+    "2017q3_total_mismatch_positive_en.csv"])
 def test_bad_file_is_quarantined_with_a_one_line_reason(tmt_home, tmp_path, bad_files, name):
     data, expected_words = bad_files[name]
     source = tmp_path / "in" / name

@@ -41,9 +41,45 @@ def test_period_from_titles_and_names():
         resolve(None, ["positive_en.csv"], "positive_en.csv")
 
 
-def test_unknown_header_is_named_not_guessed():
+def test_unknown_header_column_is_ignored_and_reported_not_a_reason_to_refuse():
+    header = recognize(["Province/Territory", "Employer", "Wage", "Approved Positions"], "f")
+    assert header.columns == {"province": 0, "employer_name": 1, "approved_positions": 3}
+    assert header.ignored == ("Wage",)
+
+
+@pytest.mark.parametrize("seen, column", [
+    ("Occupaitons under NOC 2011", "occupation"),     # ESDC's own typo (2018 Q4)
+    ("Requested Positions", "approved_positions"),    # a positive list, 2022 Q2
+    ("Requested LMIAs", "approved_lmias"),
+    ("Employeur ", "employer_name"),
+    ("EMPLOYER_NAME", "employer_name"),
+    ("Adress", "address"),
+    ("Postes approuvés", "approved_positions"),
+    ("Province / Territoire", "province"),
+])
+def test_drifting_header_names_are_understood(seen, column):
+    cells = ["Province/Territory", "Employer", "Address", seen, "Approved Positions"]
+    if column in ("employer_name", "address", "province", "approved_positions"):
+        cells = [seen if canonical == column else cell for cell, canonical in zip(
+            cells, ["province", "employer_name", "address", "occupation", "approved_positions"])]
+    header = recognize(cells, "f")
+    assert header.columns[column] == cells.index(seen)
+
+
+def test_a_column_is_named_by_what_it_holds_when_its_header_says_nothing():
+    rows = [["Quebec", "High Wage", "Ferme A", "Mirabel, QC J7N 1A1", "8431-General farm workers", "4"]
+            for _ in range(5)]
+    header = recognize(["Province", "Wage Level", "Employer", "Where", "Job", "How many"], "f", rows)
+    assert header.columns == {"province": 0, "program_stream": 1, "employer_name": 2,
+                              "address": 3, "occupation": 4, "approved_positions": 5}
+    assert {column for _, column, how in header.understood if how == "content"} == {
+        "program_stream", "address", "occupation", "approved_positions"}
+
+
+def test_a_header_without_any_count_column_is_refused_naming_what_was_seen():
     with pytest.raises(ValueError) as error:
-        recognize(["Province/Territory", "Employer", "Wage", "Approved Positions"], "f.csv row 2")
+        recognize(["Province/Territory", "Employer", "Wage"], "f.csv row 2",
+                  [["Quebec", "Ferme A", "high"]] * 5)
     assert "f.csv row 2" in str(error.value) and "'Wage'" in str(error.value)
 
 

@@ -1,0 +1,148 @@
+"""Bytes of a CSV into text, line by line, repairing what is unambiguous and counting it.
+
+Real LMIA files mix encodings: UTF-8 re-exports, Windows-1252 originals whose bytes Python's
+`cp1252` codec refuses (it leaves 0x81, 0x8D, 0x8F, 0x90 and 0x9D undefined; the WHATWG
+windows-1252 that browsers and Excel use maps them), a few employer names typed in DOS code
+page 850 inside a Windows-1252 file (`QU\\x90BEC`, `Qu\\x82bec`), UTF-16 from "Unicode text"
+exports, and UTF-8 read once as Windows-1252 and saved again (`QuÃ©bec`). ftfy (maintained,
+docs/architecture.md) supplies the WHATWG codec and the mojibake repair; the code page 850
+rule is ours because no library guesses a second code page inside one line.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import ftfy
+import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252", the WHATWG codec)
+
+# Bytes that are letters in code page 850 but punctuation, symbols or nothing in
+# Windows-1252. Left out: 0x91/0x92 (‘ ’, real apostrophes inside names) and 0x96/0x97
+# (– —, dashes between words).
+_CP850_LETTERS = {byte for byte in range(0x80, 0xA0)
+                  if bytes([byte]).decode("cp850").isalpha()} - {0x91, 0x92, 0x96, 0x97}
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_ASCII_LETTER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_HIGH_C1 = re.compile(rb"[\x80-\x9f]")
+# UTF-8 text decoded as Windows-1252 once: "Ã©" for "é", "â€™" for "’".
+_MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u0152-\u0178\u2013-\u203a\u20ac]|Â[\u00a0-\u00bf]|â€")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+EXAMPLES = 2
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    repairs: Counter = field(default_factory=Counter)
+    examples: dict = field(default_factory=dict)
+
+    def note(self, kind: str, example: str) -> None:
+        self.repairs[kind] += 1
+        shown = self.examples.setdefault(kind, [])
+        if len(shown) < EXAMPLES:
+            shown.append(example[:120])
+
+
+def decode(data: bytes) -> Decoded:
+    """The whole file as text with `\\n` line ends, and what had to be repaired."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        decoded = Decoded(_utf16(data), "utf-16")
+    else:
+        try:
+            decoded = Decoded(data.decode("utf-8-sig"), "utf-8")
+        except UnicodeDecodeError:
+            decoded = _line_by_line(data)
+    decoded.text = decoded.text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    if _MOJIBAKE.search(decoded.text):
+        decoded.text = _fix_mojibake(decoded.text, decoded)
+    controls = _CONTROL.findall(decoded.text)
+    if controls:  # NUL and other C0 controls never belong in a name or an address
+        kind = "control character removed"
+        decoded.repairs[kind] += len(controls)
+        decoded.examples[kind] = [repr(char) for char in controls[:EXAMPLES]]
+        decoded.text = _CONTROL.sub("", decoded.text)
+    return decoded
+
+
+def _looks_utf16(data: bytes) -> bool:
+    head = data[:2000]
+    return len(head) >= 20 and (head[1::2].count(0) > 0.4 * len(head) / 2
+                                or head[0::2].count(0) > 0.4 * len(head) / 2)
+
+
+def _utf16(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    little = data[1::2].count(0) >= data[0::2].count(0)
+    return data.decode("utf-16-le" if little else "utf-16-be", errors="replace")
+
+
+def _line_by_line(data: bytes) -> Decoded:
+    """Windows-1252 for most lines; a line that is valid UTF-8 stays UTF-8; code page 850
+    letters inside words are read as code page 850."""
+    decoded = Decoded("", "windows-1252")
+    lines = data.split(b"\n")
+    out = []
+    for line in lines:
+        if line.isascii():
+            out.append(line.decode("ascii"))
+            continue
+        try:
+            text = line.decode("utf-8")
+            decoded.note("UTF-8 line in a Windows-1252 file", text.strip())
+            out.append(text)
+            continue
+        except UnicodeDecodeError:
+            pass
+        if _HIGH_C1.search(line):
+            out.append(_cp1252_with_cp850(line, decoded))
+        else:
+            out.append(line.decode("sloppy-windows-1252"))
+    decoded.text = "\n".join(out)
+    return decoded
+
+
+def _cp1252_with_cp850(line: bytes, decoded: Decoded) -> str:
+    parts = []
+    last = 0
+    for match in _HIGH_C1.finditer(line):
+        index = match.start()
+        byte = line[index]
+        before = line[index - 1] if index else 0
+        after = line[index + 1] if index + 1 < len(line) else 0
+        between_letters = before in _ASCII_LETTER and after in _ASCII_LETTER
+        near_letter = before in _ASCII_LETTER or after in _ASCII_LETTER
+        if byte in _CP850_LETTERS and (between_letters
+                                       or (byte in _CP1252_UNDEFINED and near_letter)):
+            replacement = bytes([byte]).decode("cp850")
+            kind = "DOS code page 850 letter"
+        elif byte in _CP1252_UNDEFINED:
+            replacement, kind = "", "stray byte removed"
+        else:
+            continue
+        parts.append(line[last:index].decode("sloppy-windows-1252"))
+        parts.append(replacement)
+        last = index + 1
+        word = line[max(0, index - 12):index + 12].decode("sloppy-windows-1252", "replace")
+        decoded.note(kind, f"{word.strip()} → byte 0x{byte:02X} read as {replacement!r}")
+    parts.append(line[last:].decode("sloppy-windows-1252"))
+    return "".join(parts)
+
+
+def _fix_mojibake(text: str, decoded: Decoded) -> str:
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if _MOJIBAKE.search(line):
+            fixed = ftfy.fix_encoding(line)
+            if fixed != line:
+                decoded.note("UTF-8 read as Windows-1252 (mojibake)",
+                             _first_difference(line, fixed))
+                lines[number] = fixed
+    return "\n".join(lines)
+
+
+def _first_difference(before: str, after: str) -> str:
+    index = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), 0)
+    return f"{before[max(0, index - 10):index + 12]} → {after[max(0, index - 10):index + 10]}"
