@@ -25,8 +25,10 @@ _CP850_LETTERS = {byte for byte in range(0x80, 0xA0)
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 _ASCII_LETTER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _HIGH_C1 = re.compile(rb"[\x80-\x9f]")
-# UTF-8 text decoded as Windows-1252 once: "Ã©" for "é", "â€™" for "’".
-_MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u0152-\u0178\u2013-\u203a\u20ac]|Â[\u00a0-\u00bf]|â€")
+# UTF-8 text decoded as Windows-1252 once: "Ã©" for "é", "ÃŽ" for "Î", "â€™" for "’": a lead
+# byte's letter followed by what a continuation byte (0x80-0xBF) becomes in Windows-1252.
+_CONTINUATION = re.escape(bytes(range(0x80, 0xC0)).decode("sloppy-windows-1252"))
+_MOJIBAKE = re.compile(f"[ÃÂÅÄ][{_CONTINUATION}]|â€")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EXAMPLES = 2
 
@@ -79,29 +81,41 @@ def _utf16(data: bytes) -> str:
     return data.decode("utf-16-le" if little else "utf-16-be", errors="replace")
 
 
+# Bytes that need a look: Windows-1252's 0x80-0x9F (code page 850 letters, undefined bytes)
+# and what may be a UTF-8 sequence. Lines without any are decoded in one call.
+_NEEDS_A_LOOK = re.compile(rb"[\x80-\x9f]|[\xc2-\xf4][\x80-\xbf]")
+
+
 def _line_by_line(data: bytes) -> Decoded:
-    """Windows-1252 for most lines; a line that is valid UTF-8 stays UTF-8; code page 850
-    letters inside words are read as code page 850."""
+    """Windows-1252 (WHATWG) for most lines; a line that is valid UTF-8 stays UTF-8; code
+    page 850 letters inside words are read as code page 850."""
     decoded = Decoded("", "windows-1252")
-    lines = data.split(b"\n")
     out = []
-    for line in lines:
-        if line.isascii():
-            out.append(line.decode("ascii"))
+    done = 0
+    for match in _NEEDS_A_LOOK.finditer(data):
+        if match.start() < done:
             continue
-        try:
-            text = line.decode("utf-8")
-            decoded.note("UTF-8 line in a Windows-1252 file", text.strip())
-            out.append(text)
-            continue
-        except UnicodeDecodeError:
-            pass
-        if _HIGH_C1.search(line):
-            out.append(_cp1252_with_cp850(line, decoded))
-        else:
-            out.append(line.decode("sloppy-windows-1252"))
-    decoded.text = "\n".join(out)
+        start = data.rfind(b"\n", 0, match.start()) + 1
+        end = data.find(b"\n", match.end())
+        end = len(data) if end < 0 else end
+        out.append(data[done:start].decode("sloppy-windows-1252"))
+        out.append(_one_line(data[start:end], decoded))
+        done = end
+    out.append(data[done:].decode("sloppy-windows-1252"))
+    decoded.text = "".join(out)
     return decoded
+
+
+def _one_line(line: bytes, decoded: Decoded) -> str:
+    try:
+        text = line.decode("utf-8")
+        decoded.note("UTF-8 line in a Windows-1252 file", text.strip())
+        return text
+    except UnicodeDecodeError:
+        pass
+    if _HIGH_C1.search(line):
+        return _cp1252_with_cp850(line, decoded)
+    return line.decode("sloppy-windows-1252")
 
 
 def _cp1252_with_cp850(line: bytes, decoded: Decoded) -> str:
@@ -136,11 +150,27 @@ def _fix_mojibake(text: str, decoded: Decoded) -> str:
     for number, line in enumerate(lines):
         if _MOJIBAKE.search(line):
             fixed = ftfy.fix_encoding(line)
+            if _MOJIBAKE.search(fixed):  # ftfy leaves what it finds plausible (`ÃŽles`)
+                fixed = _WORD.sub(_undo_once, fixed)
             if fixed != line:
                 decoded.note("UTF-8 read as Windows-1252 (mojibake)",
                              _first_difference(line, fixed))
                 lines[number] = fixed
     return "\n".join(lines)
+
+
+_WORD = re.compile(r"[^\s,;\"]+")
+
+
+def _undo_once(match: re.Match) -> str:
+    """A word that is UTF-8 bytes shown as Windows-1252: its bytes read as UTF-8 again."""
+    word = match.group()
+    if not _MOJIBAKE.search(word):
+        return word
+    try:
+        return word.encode("sloppy-windows-1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return word
 
 
 def _first_difference(before: str, after: str) -> str:

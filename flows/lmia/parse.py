@@ -205,6 +205,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
     skipped, note = parsed.skipped, parsed.note
     sums = _Sums()
     in_notes = False
+    last = len(rows) - 1
     for index in range(start, len(rows)):
         raw, number = rows[index], index + 1
         cells = [" ".join(c.split()) if c.__class__ is str else clean_cell(c) for c in raw]
@@ -236,7 +237,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
                 note(skipped, "province section", f"{line}: {filled[0]}")
             elif _TOTAL.search(label):
                 note(skipped, "total line without a number", f"{line}: {', '.join(filled)}")
-            elif is_incomplete(raw):
+            elif index == last and is_incomplete(raw):
                 raise ValueError(f"{where} {line}: the file ends in the middle of this row "
                                  f"(truncated download?)")
             elif cells[at_employer] or (at_occupation is not None and cells[at_occupation]):
@@ -246,7 +247,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             else:
                 note(skipped, "unrecognized line", f"{line}: {', '.join(filled)[:100]}")
             continue
-        if is_incomplete(raw) and len(raw) < width:
+        if index == last and is_incomplete(raw) and len(raw) < width:
             raise ValueError(f"{where} {line}: the file ends in the middle of this row "
                              f"(truncated download?)")
         if _is_total(label, cells, at_employer, at_occupation, at_address, positions, sums):

@@ -1,0 +1,64 @@
+"""The load report says what the parser did to each file; a negative list is set aside."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from flows.lmia import ingest
+from flows.lmia.sources import Candidate
+from flows.notify import messages
+from flows.settings import get_settings
+from tests.support.perturb import read_table, thousands_total, to_csv
+
+GOOD = "orig_2017q3_positive_en.csv"
+
+
+def _load(folder, settings):
+    candidates = [Candidate(str(path), path.name, False) for path in sorted(folder.iterdir())]
+    return {report.name: report for report in ingest.load_batch(
+        [ingest.fetch(candidate, settings) for candidate in candidates], settings)}
+
+
+def test_repairs_are_counted_with_examples_and_a_negative_list_is_set_aside(
+        tmt_home, tmp_path, shared_lmia):
+    table = read_table(shared_lmia / GOOD)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    repaired, _ = thousands_total(
+        [[cell.replace("0621-", "621-") for cell in row] for row in table], 12731)
+    (folder / "2017q3_positive_en.csv").write_bytes(repaired)
+    negative = [["List of employers who were issued a negative Labour Market Impact "
+                 "Assessment (LMIA) in 2017 (July-September)"]] + table[1:]
+    (folder / "2017q3_negative_en.csv").write_bytes(to_csv(negative))
+    settings = get_settings()
+
+    reports = _load(folder, settings)
+
+    loaded, ignored = reports["2017q3_positive_en.csv"], reports["2017q3_negative_en.csv"]
+    assert (loaded.status, loaded.rows, loaded.approved_positions) == ("loaded", 4538, 12731)
+    assert loaded.repairs["thousands separator in a count"] == 1
+    assert loaded.repairs["occupation code lost its leading zero"] >= 1
+    assert loaded.lines_skipped["total line"] == 1
+    assert any("'12,731' read as 12731" in example
+               for example in loaded.examples["thousands separator in a count"])
+    assert ignored.status == "ignored" and "negative LMIA list" in ignored.reason
+    ingest.raise_if_failed(list(reports.values()))  # a negative list is not a failure
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        assert con.execute("select count(distinct file_sha256) from raw.lmia_rows").fetchone() == (1,)
+        assert con.execute("select count(*) from raw.lmia_rows where occupation_code = '0621'"
+                           ).fetchone()[0] >= 1
+    # the report file a maintainer opens carries the same counts and examples
+    written = json.loads(ingest.write_report(list(reports.values()), settings).read_text())
+    assert {r["status"] for r in written} == {"loaded", "ignored"}
+    # one digest line for the repaired file, French first
+    queued = [m for m in messages.for_ingest(list(reports.values()))
+              if m.kind == "lmia_file_repaired"]
+    assert len(queued) == 1
+    french, english = queued[0].payload["text"].split(messages.RULE)
+    assert "séparateurs de milliers" in french and "zéro initial" in french
+    assert "thousands separators" in english
+    # seen again: nothing new, the negative list still set aside, not re-parsed as an error
+    again = _load(folder, settings)
+    assert again["2017q3_negative_en.csv"].status == "ignored"
+    assert again["2017q3_positive_en.csv"].status == "unchanged"
