@@ -101,34 +101,48 @@ class Outcome:
 
 def run_checkpoint(name: str, batches: list[Batch], docs_root: Path | None = None) -> Outcome:
     """Validate every batch; with docs_root, also update the Data Docs under docs_root/gx."""
+    findings, checked = [], []
+    results = validate_frames(batches)
+    for batch, result in results:
+        for check in result.results:
+            evaluated = _finding(batch.suite.name, batch, check)
+            checked.append(Checked(batch.batch_id, evaluated, bool(check.success)))
+            if not check.success:
+                findings.append(evaluated)
+    if docs_root is not None:
+        write_data_docs(docs_root, name, results)
+    return Outcome(name, findings, checked)
+
+
+def validate_frames(batches: list[Batch], result_format: str = "SUMMARY") -> list[tuple]:
+    """(batch, GE validation result) per batch, in one ephemeral context; a suite's
+    validation definition is made once and reused for every batch of that suite."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     # Progress bars go to stderr, which the CLI keeps for the one line a person must read.
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    findings, checked, results = [], [], []
+    definitions: dict[str, Any] = {}
+    results = []
     for batch in batches:
-        suite = context.suites.add(batch.suite)
-        asset = context.data_sources.add_pandas(suite.name).add_dataframe_asset(suite.name)
-        definition = context.validation_definitions.add(gx.ValidationDefinition(
-            name=suite.name, data=asset.add_batch_definition_whole_dataframe("frame"),
-            suite=suite))
-        result = definition.run(
+        name = batch.suite.name
+        if name not in definitions:
+            suite = context.suites.add(batch.suite)
+            asset = context.data_sources.add_pandas(name).add_dataframe_asset(name)
+            definitions[name] = context.validation_definitions.add(gx.ValidationDefinition(
+                name=name, data=asset.add_batch_definition_whole_dataframe("frame"),
+                suite=suite))
+        result = definitions[name].run(
             batch_parameters={"dataframe": batch.frame},
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS})
-        for check in result.results:
-            evaluated = _finding(suite.name, batch, check)
-            checked.append(Checked(batch.batch_id, evaluated, bool(check.success)))
-            if not check.success:
-                findings.append(evaluated)
+            result_format={"result_format": result_format,
+                           "partial_unexpected_count": SAMPLE_ROWS})
         results.append((batch, result))
-    if docs_root is not None:
-        write_data_docs(docs_root, name, results)
-    return Outcome(name, findings, checked)
+    return results
 
 
-def _finding(suite_name: str, batch: Batch, check) -> Finding:
+def _finding(suite_name: str, batch: Batch, check, indexes: list | None = None,
+             counts: tuple[int, int] | None = None) -> Finding:
     config = check.expectation_config
     kwargs = config.kwargs
     column = kwargs.get("column") or ", ".join(
@@ -140,7 +154,9 @@ def _finding(suite_name: str, batch: Batch, check) -> Finding:
         return Finding(suite_name, config.type, column or None, "critical", description,
                        observed=f"error: {message}")
     result = check.result or {}
-    indexes = [i for i in result.get("partial_unexpected_index_list") or [] if isinstance(i, int)]
+    if indexes is None:
+        indexes = [i for i in result.get("partial_unexpected_index_list") or []
+                   if isinstance(i, int)]
     columns = list(batch.sample_columns) or list(batch.frame.columns)
     samples = [{key: _plain(value) for key, value in row.items()}
                for row in batch.frame.loc[indexes[:SAMPLE_ROWS], columns].to_dict("records")]
@@ -148,8 +164,9 @@ def _finding(suite_name: str, batch: Batch, check) -> Finding:
     return Finding(
         suite=suite_name, expectation=config.type, column=column or None,
         severity=str(getattr(config.severity, "value", config.severity)),
-        description=description, unexpected=result.get("unexpected_count"),
-        rows=result.get("element_count"),
+        description=description,
+        unexpected=counts[0] if counts else result.get("unexpected_count"),
+        rows=counts[1] if counts else result.get("element_count"),
         observed=None if observed is None else str(_plain(observed)), samples=samples)
 
 

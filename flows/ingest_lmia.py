@@ -50,12 +50,15 @@ def load_files(batch: list) -> list[ingest.FileReport]:
         "fichier / file %d/%d %s: %s", done, total, report.status, report.name))
 
 
-@task(cache_policy=NO_CACHE, task_run_name="check-{report.name}")
-def check_raw_file(report: ingest.FileReport) -> ingest.FileReport:
-    """Raw checkpoint (Great Expectations), once per loaded file; critical: quarantined."""
-    checked = raw_lmia.check_loaded_file(get_settings(), report)
-    for finding in checked.checks:
-        get_run_logger().warning("data check %s: %s", finding["severity"], finding["line"])
+@task(cache_policy=NO_CACHE)
+def check_raw_files(reports: list[ingest.FileReport]) -> list[ingest.FileReport]:
+    """Raw checkpoint (Great Expectations): every file loaded in this run in one pass, a
+    verdict per file; a file failing a critical check is withdrawn and quarantined."""
+    checked = raw_lmia.check_loaded_files(get_settings(), reports)
+    for report in checked:
+        for finding in report.checks:
+            get_run_logger().warning("data check %s: %s: %s", finding["severity"], report.name,
+                                     finding["line"])
     return checked
 
 
@@ -98,7 +101,7 @@ def ingest_lmia(source: str | None = None) -> list[ingest.FileReport]:
             failed.append(ingest.FileReport(candidate.name, candidate.location, "failed",
                                             reason=str(exc)))
     loaded = load_files(fetched) if fetched else []
-    reports = [check_raw_file(report) for report in loaded] + failed
+    reports = (check_raw_files(loaded) if loaded else []) + failed
     write_load_report(reports)
     queue_messages(messages.for_ingest(reports))
     try:

@@ -43,16 +43,16 @@ def test_folder_with_a_bad_file_loads_the_good_one_and_exits_non_zero(
     folder = tmp_path / "downloads"
     folder.mkdir()
     (folder / GOOD_CSV).write_bytes((shared_lmia / GOOD_CSV).read_bytes())
-    name = "2020q4_text_positions_positive_en.csv"
+    name = "2017q3_total_mismatch_positive_en.csv"
     (folder / name).write_bytes(make_bad_files(shared_lmia)[name][0])
 
     result = tmt("ingest", "lmia", "--source", str(folder), env=prefect_api)
 
     assert result.returncode == 1
     # stderr is the one line a person must read; the run log (stdout) says what loaded
-    assert result.stderr.strip().splitlines() == [
-        (f"tmt: error: 1 of 2 LMIA file(s) not loaded: quarantined {name} "
-         "row 3: approved positions 'eight' is not a whole number")]
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"tmt: error: 1 of 2 LMIA file(s) not loaded: quarantined {name}: ")
+    assert "the file's total 99 999 does not match the 12 731 positions" in line
     assert f"loaded      {GOOD_CSV}: 2017Q3 en stream_noc, 4538 rows" in result.stdout
     assert "fichier / file 1/2 " in result.stdout and "fichier / file 2/2 " in result.stdout
     assert (tmt_home / "quarantine" / "lmia").is_dir()

@@ -81,8 +81,8 @@ def test_bad_files_fail_the_command_on_one_line_and_reach_nobody(home, bad_inges
 @pytest.mark.parametrize("name", sorted(
     ["2019q1_empty_positive_en.csv", "2019q2_truncated_positive_en.csv",
      "2019q3_error_page_positive_en.csv", "2019q4_corrupt_positive_en.xlsx",
-     "2020q1_encrypted_positive_en.xlsx", "2020q3_unknown_layout_positive_en.csv",
-     "2020q4_text_positions_positive_en.csv", "2017q3_unknown_province_positive_en.csv"]))
+     "2020q1_encrypted_positive_en.xlsx", "2017q3_no_count_column_positive_en.csv",
+     "2017q3_total_mismatch_positive_en.csv", "2017q3_unknown_province_positive_en.csv"]))
 def test_each_bad_file_is_quarantined_with_an_alert(home, bad_ingest, name):
     settings = home["settings"]
     _, expected_words = bad_ingest["cases"][name]
