@@ -20,9 +20,17 @@ def main(names: list[str]) -> int:
         figures = run()
         (results_dir / f"{name}.json").write_text(json.dumps(figures, indent=1))
         print(f"== {name}")
-        for key, value in figures.items():
-            print(f"  {key:<28} {value}")
+        _print(figures, "  ")
     return 0
+
+
+def _print(figures: dict, indent: str) -> None:
+    for key, value in figures.items():
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            print(f"{indent}{key}")
+            _print(value, indent + "  ")
+        else:
+            print(f"{indent}{key:<34} {value}")
 
 
 if __name__ == "__main__":

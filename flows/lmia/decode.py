@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import ftfy
-import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252", the WHATWG codec)
+import ftfy.bad_codecs
 
 # Bytes that are letters in code page 850 but punctuation, symbols or nothing in
 # Windows-1252. Left out: 0x91/0x92 (‘ ’, real apostrophes inside names) and 0x96/0x97

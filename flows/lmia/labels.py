@@ -16,9 +16,9 @@ KINDS: dict[str, tuple[str, str]] = {
     # repairs
     "thousands separator in a count": ("séparateurs de milliers retirés d'un nombre",
                                        "thousands separators removed from a count"),
-    "occupation code lost its leading zero": ("codes de profession dont le zéro initial est "
-                                              "rétabli", "occupation codes given back their "
-                                              "leading zero"),
+    "occupation code lost its leading zero": (("codes de profession dont le zéro initial est "
+                                              "rétabli"), ("occupation codes given back their "
+                                              "leading zero")),
     "province read from the address": ("provinces lues dans l'adresse",
                                        "provinces read from the address"),
     "DOS code page 850 letter": ("lettres en code page DOS 850 relues",

@@ -7,7 +7,6 @@ so we look at them before trusting the extension.
 from __future__ import annotations
 
 import csv
-import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path

@@ -51,7 +51,7 @@ def test_folder_with_a_bad_file_loads_the_good_one_and_exits_non_zero(
     assert result.returncode == 1
     # stderr is the one line a person must read; the run log (stdout) says what loaded
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith(f"tmt: error: 1 of 2 LMIA file(s) not loaded: quarantined {name}: ")
+    assert line.startswith(f"tmt: error: 1 of 2 LMIA file(s) not loaded: quarantined {name} row ")
     assert "the file's total 99 999 does not match the 12 731 positions" in line
     assert f"loaded      {GOOD_CSV}: 2017Q3 en stream_noc, 4538 rows" in result.stdout
     assert "fichier / file 1/2 " in result.stdout and "fichier / file 2/2 " in result.stdout

@@ -82,7 +82,7 @@ def test_bad_files_fail_the_command_on_one_line_and_reach_nobody(home, bad_inges
     ["2019q1_empty_positive_en.csv", "2019q2_truncated_positive_en.csv",
      "2019q3_error_page_positive_en.csv", "2019q4_corrupt_positive_en.xlsx",
      "2020q1_encrypted_positive_en.xlsx", "2017q3_no_count_column_positive_en.csv",
-     "2017q3_total_mismatch_positive_en.csv", "2017q3_unknown_province_positive_en.csv"]))
+     "2017q3_total_mismatch_positive_en.csv", "2017q3_zero_positions_positive_en.csv"]))
 def test_each_bad_file_is_quarantined_with_an_alert(home, bad_ingest, name):
     settings = home["settings"]
     _, expected_words = bad_ingest["cases"][name]
@@ -97,12 +97,12 @@ def test_each_bad_file_is_quarantined_with_an_alert(home, bad_ingest, name):
 
 
 def test_a_failed_data_check_alerts_with_the_expectation_and_sample_rows(bad_ingest):
-    alert = bad_ingest["alerts"]["2017q3_unknown_province_positive_en.csv"]["payload"]
+    alert = bad_ingest["alerts"]["2017q3_zero_positions_positive_en.csv"]["payload"]
     (failed,) = alert["failed_expectations"]
     assert (failed["suite"], failed["expectation"], failed["column"]) == (
-        "raw_lmia_rows", "expect_column_values_to_not_be_null", "province_code")
-    assert failed["samples"][0]["province"] == "Atlantis"
-    assert "Atlantis" in alert["text"].split("--- English ---")[0]
+        "raw_lmia_rows", "expect_column_values_to_be_between", "approved_positions")
+    assert failed["samples"][0]["approved_positions"] == 0
+    assert "approved_positions" in alert["text"].split("--- English ---")[0]
 
 
 UNPLACE = """update raw.lmia_rows set address = 'Nowhere-Land, QC', postal_code = null
@@ -141,7 +141,7 @@ def test_a_bad_quarter_cannot_hide_behind_good_ones(home):
     assert failed["samples"][0]["municipality_share"] < 0.99
     assert alert["subject"].startswith("[TMT] Contrôle de qualité en échec (marts)")
     digest = [m for m in outbox.pending(settings.outbox_db, "maintainers")
-              if m["payload"]["checkpoint"] == "marts"]
+              if m["payload"].get("checkpoint") == "marts"]
     assert digest and "months_old" in digest[0]["payload"]["text"]  # the sample is old
 
 

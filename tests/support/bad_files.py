@@ -39,8 +39,10 @@ def make_bad_data_files(shared_lmia: Path) -> dict[str, tuple[bytes, str]]:
     for as long as it is loaded: withdrawing it must make the good file current again.
     """
     csv_bytes = (shared_lmia / GOOD_CSV).read_bytes()
+    # One row with no province, or one zero, is a row to flag (the parser keeps it); every
+    # count of 1 read as 0 (a column moved) fails the file.
     return {
-        "2017q3_unknown_province_positive_en.csv": (
-            csv_bytes.replace(b"\nNewfoundland and Labrador,", b"\nAtlantis,", 1),
-            "expect_column_values_to_not_be_null(province_code)"),
+        "2017q3_zero_positions_positive_en.csv": (
+            csv_bytes.replace(b",1\r\r\n", b",0\r\r\n"),
+            "expect_column_values_to_be_between(approved_positions)"),
     }

@@ -28,8 +28,8 @@ def test_repairs_are_counted_with_examples_and_a_negative_list_is_set_aside(
     repaired, _ = thousands_total(
         [[cell.replace("0621-", "621-") for cell in row] for row in table], 12731)
     (folder / "2017q3_positive_en.csv").write_bytes(repaired)
-    negative = [["List of employers who were issued a negative Labour Market Impact "
-                 "Assessment (LMIA) in 2017 (July-September)"]] + table[1:]
+    negative = [[("List of employers who were issued a negative Labour Market Impact "
+                 "Assessment (LMIA) in 2017 (July-September)")]] + table[1:]
     (folder / "2017q3_negative_en.csv").write_bytes(to_csv(negative))
     settings = get_settings()
 

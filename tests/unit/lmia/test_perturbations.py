@@ -7,7 +7,7 @@ tests/data/lmia (tests/support/perturb.py); nothing is read outside the reposito
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -21,12 +21,12 @@ FAST_FILE = "orig_2017q3_positive_en.csv"  # the smallest: the fast lane runs it
 NAMES = {name: name for name in FILES}
 
 
-@lru_cache(maxsize=None)
+@cache
 def original(name: str):
     return parse_file(TEST_DATA / "lmia" / name, name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(name: str):
     return read_table(TEST_DATA / "lmia" / name)
 
