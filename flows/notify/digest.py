@@ -32,6 +32,7 @@ SECTIONS = {  # order of the digest: what needs a person first
     "lmia_quarter": ("Nouveau trimestre LMIA", "New LMIA quarter"),
     "unplaced_addresses": ("Adresses LMIA non placées", "Unplaced LMIA addresses"),
     "data_checks": ("Contrôles de données : avertissements", "Data checks: warnings"),
+    "directory_import": ("Imports du répertoire", "Directory imports"),
 }
 PER_SECTION = 15
 FORGET_AFTER = timedelta(days=30)
