@@ -175,7 +175,7 @@ def _tables(con) -> dict[str, list[dict]]:
          "closes_at": f"{row['closes_at']}:00", "description": row["description"]}
         for row in _rows(con, f"""select * from directory.schedule
             where organization_id in {listed} order by schedule_id""")]
-    names = {row["language_code"]: row["name_fr"] for row in read_seed("ref_directory_languages")}
+    names = {row["language_code"]: row["name_fr"] for row in read_seed("ref_iso_639_languages")}
     tables["language"] = [
         {"id": row["language_id"], "location_id": row["location_id"],
          "name": names.get(row["language_code"]), "code": row["language_code"]}

@@ -64,7 +64,7 @@ def _labels(con) -> dict[str, dict[str, str]]:
         "services": pairs("select service_code, label_fr from reference.ref_directory_services"),
         "populations": pairs("select population_code, label_fr "
                              "from reference.ref_directory_populations"),
-        "languages": pairs("select language_code, name_fr from reference.ref_directory_languages"),
+        "languages": pairs("select language_code, name_fr from reference.ref_iso_639_languages"),
     }
 
 

@@ -50,18 +50,23 @@ def _identity_keys(row: Organization) -> list[str]:
 def _merge(group: list[Organization]) -> tuple[Organization, list[int], list[str]]:
     first = group[0]
     seen = {first.locations[0].key(): first.source_row}
+    places = {first.locations[0].key(): first.locations[0]}
     merged: list[int] = []
     notes: list[str] = []
     for row in group[1:]:
         location = row.locations[0]
         if location.key() in seen:
             merged.append(row.source_row)
+            place = places[location.key()]
+            place.languages += [code for code in location.languages
+                                if code not in place.languages]
             notes.append(f"lignes {seen[location.key()]} et {row.source_row} : « {row.name} » "
                          "en double (même organisme, même adresse), fusionnées "
                          "(duplicate rows merged)")
             _union(first, row)
             continue
         seen[location.key()] = row.source_row
+        places[location.key()] = location
         notes.append(f"lignes {first.source_row} et {row.source_row} : « {row.name} », même "
                      "organisme à une autre adresse, importé comme un second lieu "
                      "(same organization, another location)")
