@@ -3,6 +3,7 @@ organizations import, the 5 unusable rows are named by row and reason, the dupli
 merged and reported, and the CSV and XLSX files give the same result."""
 from __future__ import annotations
 
+import csv
 import json
 
 import duckdb
@@ -21,7 +22,7 @@ def spreadsheet(request, tmt_home, tmp_path):
 
 
 def test_the_good_organizations_import_and_each_bad_row_says_why(spreadsheet):
-    parsed, result, quarantined, archived = run_import(spreadsheet)
+    parsed, result, quarantined, _ = run_import(spreadsheet)
 
     assert parsed.rows_read == len(french.ROWS) == 18
     assert result.created == len(parsed.organizations) == 12
@@ -37,6 +38,9 @@ def test_the_good_organizations_import_and_each_bad_row_says_why(spreadsheet):
     assert any(f"lignes {french.DUPLICATE[0]} et {french.DUPLICATE[1]}" in line
                and "fusionnées" in line for line in parsed.duplicates)
     assert parsed.rows_imported == 13  # 12 organizations, one of them on two rows
+    with quarantined.open(encoding="utf-8-sig") as handle:  # to fix and import again
+        assert [int(row["ligne_source"]) for row in csv.DictReader(handle)] == sorted(
+            french.EXPECTED_REJECTED)
 
 
 def test_own_words_are_understood_or_kept_and_reported(spreadsheet):
