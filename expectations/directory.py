@@ -23,7 +23,7 @@ STATUSES = ["active", "temporarily_closed", "inactive", "do_not_refer"]
 # Comma-separated list columns of marts.directory_organizations, and their vocabulary:
 # (seed, code column); MRC codes are checked by shape.
 LISTS = {"region_codes": ("ref_quebec_regions", "region_code"),
-         "languages": ("ref_directory_languages", "language_code"),
+         "languages": ("ref_iso_639_languages", "language_code"),
          "services": ("ref_directory_services", "service_code")}
 
 

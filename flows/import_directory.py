@@ -41,7 +41,7 @@ def load_directory(parsed, archived, updated_by: str):
 
 @task(cache_policy=NO_CACHE)
 def queue_alert(message: outbox.Message) -> int:
-    """The maintainers' alert, into the outbox (sent by `tmt notify`)."""
+    """The maintainers' alert or digest item, into the outbox (sent by `tmt notify`)."""
     return len(outbox.enqueue(get_settings().outbox_db, [message]))
 
 
@@ -66,6 +66,7 @@ def import_directory(source: str | None = None, updated_by: str | None = None):
     quarantined = quarantine_rejected_rows(parsed, archived)
     result = load_directory(parsed, archived, updated_by or importer.default_updated_by())
     write_import_report(parsed, result, archived)
+    queue_alert(messages.directory_import_digest(archived.original_name, parsed))
     record.report_run("directory-import", f"Import du répertoire / Directory import: "
                       f"{archived.original_name}", summaries.directory(parsed, result))
     if parsed.rejected:

@@ -63,7 +63,7 @@ class Listing:
 def _labels() -> dict[str, dict[str, tuple[str, str]]]:
     return {
         "languages": {row["language_code"]: (row["name_fr"], row["name_en"])
-                      for row in read_seed("ref_directory_languages")},
+                      for row in read_seed("ref_iso_639_languages")},
         "services": {row["service_code"]: (row["label_fr"], row["label_en"])
                      for row in read_seed("ref_directory_services")},
         "regions": {row["region_code"]: (row["region_name_fr"], row["region_name_en"])

@@ -116,8 +116,12 @@ def _tables(con) -> dict[str, list[dict]]:
     by_org = {o["organization_id"]: o for o in _rows(con, f"""select organization_id, website, email, status,
         free_of_charge, last_confirmed_at from directory.organization
         where organization_id in {listed}""")}
-    services = _rows(con, f"""select service_id, organization_id, service_code
-        from directory.service where organization_id in {listed} order by service_id""")
+    services = _rows(con, f"""select service_id, organization_id, service_code, null as term
+        from directory.service where organization_id in {listed}
+        union all  -- services in the organization's own words: no taxonomy term
+        select free_term_id, organization_id, null, term from directory.free_term
+        where field_name = 'services' and organization_id in {listed}
+        order by service_id""")
     locations = _rows(con, f"""select location.location_id, location.organization_id,
         location.location_type, location.hours_text, organization.name
         from directory.location join directory.organization using (organization_id)
@@ -129,7 +133,9 @@ def _tables(con) -> dict[str, list[dict]]:
                                      "service_at_location": [], "service_area": []}
     for service in services:
         org = by_org[service["organization_id"]]
-        label = labels[service["service_code"]]
+        label = labels.get(service["service_code"]) or {
+            "label_fr": service["term"],
+            "description_fr": "Service décrit par l'organisme, hors vocabulaire du répertoire."}
         tables["service"].append({
             "id": service["service_id"], "organization_id": service["organization_id"],
             "name": label["label_fr"], "description": label["description_fr"],
@@ -175,7 +181,7 @@ def _tables(con) -> dict[str, list[dict]]:
          "closes_at": f"{row['closes_at']}:00", "description": row["description"]}
         for row in _rows(con, f"""select * from directory.schedule
             where organization_id in {listed} order by schedule_id""")]
-    names = {row["language_code"]: row["name_fr"] for row in read_seed("ref_directory_languages")}
+    names = {row["language_code"]: row["name_fr"] for row in read_seed("ref_iso_639_languages")}
     tables["language"] = [
         {"id": row["language_id"], "location_id": row["location_id"],
          "name": names.get(row["language_code"]), "code": row["language_code"]}
@@ -215,6 +221,8 @@ def _taxonomies(con, listed: str, services: list[dict]) -> dict[str, list[dict]]
                           "description": row["description_fr"], "taxonomy": title,
                           "language": "fr", "taxonomy_id": taxonomy_id})
     for service in services:
+        if service["service_code"] is None:  # the organization's own words
+            continue
         attributes.append({"id": stable_id(service["service_id"], "attribute"),
                            "link_id": service["service_id"],
                            "taxonomy_term_id": term_ids["services", service["service_code"]],

@@ -64,7 +64,7 @@ def _labels(con) -> dict[str, dict[str, str]]:
         "services": pairs("select service_code, label_fr from reference.ref_directory_services"),
         "populations": pairs("select population_code, label_fr "
                              "from reference.ref_directory_populations"),
-        "languages": pairs("select language_code, name_fr from reference.ref_directory_languages"),
+        "languages": pairs("select language_code, name_fr from reference.ref_iso_639_languages"),
     }
 
 
@@ -109,9 +109,11 @@ def _page(code, name, organizations, synthesis, labels, today) -> str:
 
 
 def _organization_row(organization: dict, labels) -> str:
-    def names(codes: str | None, vocabulary: str) -> str:
-        return ", ".join(escape(labels[vocabulary].get(code, code))
-                         for code in (codes or "").split(",") if code)
+    def names(codes: str | None, vocabulary: str, own_words: str | None) -> str:
+        """Labels of the codes, then the organization's own words no entry matched."""
+        shown = [escape(labels[vocabulary].get(code, code))
+                 for code in (codes or "").split(",") if code]
+        return ", ".join(shown + [escape(term) for term in (own_words or "").split("; ") if term])
 
     o = organization
     title = f"<strong>{escape(o['name'])}</strong>"
@@ -135,9 +137,10 @@ def _organization_row(organization: dict, labels) -> str:
         access += f" : {escape(o['accessibility_details'])}"
     return (f"<tr><td>{title}</td><td>{'<br>'.join(contact)}</td><td>{access}</td>"
             f"<td>{escape(o['hours'] or 'Non précisé')}</td>"
-            f"<td>{names(o['languages'], 'languages')}</td>"
-            f"<td>{names(o['services'], 'services')}</td>"
-            f"<td>{names(o['target_populations'], 'populations')}</td></tr>")
+            f"<td>{names(o['languages'], 'languages', o['languages_free_text'])}</td>"
+            f"<td>{names(o['services'], 'services', o['services_free_text'])}</td>"
+            f"<td>{names(o['target_populations'], 'populations', o['target_populations_free_text'])}"
+            "</td></tr>")
 
 
 def _meta(today: date) -> str:

@@ -3,19 +3,19 @@
 Rows are one organization when they share an explicit `id`, or the same name and
 municipality, or the same name and website; each further row with a different address is
 another location of it (the spreadsheet may hold one row per organization × location).
-A row that repeats an organization at the same address is a duplicate: it is rejected
-and reported. Different organizations with the same website are imported and reported.
+A row that repeats an organization at the same address is a duplicate: it is merged into
+the first (lists add up, empty cells are filled) and reported. Different organizations with
+the same website are imported and reported.
 """
 from __future__ import annotations
 
 from .model import Organization
-from .rows import RowError
 from .text import key
 from .values import website_key
 
 
-def group_rows(rows: list[Organization]) -> tuple[list[Organization], list[RowError], list[str]]:
-    """(organizations, rejected duplicate rows, report lines about duplicates)."""
+def group_rows(rows: list[Organization]) -> tuple[list[Organization], list[int], list[str]]:
+    """(organizations, rows merged as duplicates, report lines about duplicates)."""
     groups: list[list[Organization]] = []
     group_of_key: dict[str, int] = {}
     for row in rows:
@@ -28,14 +28,14 @@ def group_rows(rows: list[Organization]) -> tuple[list[Organization], list[RowEr
         for k in keys:
             group_of_key.setdefault(k, found)
     organizations: list[Organization] = []
-    rejected: list[RowError] = []
+    merged: list[int] = []
     report: list[str] = []
     for group in groups:
         organization, duplicates, notes = _merge(group)
         organizations.append(organization)
-        rejected += duplicates
+        merged += duplicates
         report += notes
-    return organizations, rejected, report + _same_website(organizations)
+    return organizations, merged, report + _same_website(organizations)
 
 
 def _identity_keys(row: Organization) -> list[str]:
@@ -47,27 +47,32 @@ def _identity_keys(row: Organization) -> list[str]:
     return keys
 
 
-def _merge(group: list[Organization]) -> tuple[Organization, list[RowError], list[str]]:
+def _merge(group: list[Organization]) -> tuple[Organization, list[int], list[str]]:
     first = group[0]
     seen = {first.locations[0].key(): first.source_row}
-    rejected: list[RowError] = []
+    places = {first.locations[0].key(): first.locations[0]}
+    merged: list[int] = []
     notes: list[str] = []
     for row in group[1:]:
         location = row.locations[0]
         if location.key() in seen:
-            reason = (f"doublon de la ligne {seen[location.key()]} : même organisme, même "
-                      f"adresse (duplicate of row {seen[location.key()]})")
-            rejected.append(RowError(row.source_row, [("nom", reason)]))
+            merged.append(row.source_row)
+            place = places[location.key()]
+            place.languages += [code for code in location.languages
+                                if code not in place.languages]
             notes.append(f"lignes {seen[location.key()]} et {row.source_row} : « {row.name} » "
-                         "en double, la seconde est rejetée (duplicate rows)")
+                         "en double (même organisme, même adresse), fusionnées "
+                         "(duplicate rows merged)")
+            _union(first, row)
             continue
         seen[location.key()] = row.source_row
+        places[location.key()] = location
         notes.append(f"lignes {first.source_row} et {row.source_row} : « {row.name} », même "
                      "organisme à une autre adresse, importé comme un second lieu "
                      "(same organization, another location)")
         first.locations.append(location)
         _union(first, row)
-    return first, rejected, notes
+    return first, merged, notes
 
 
 def _union(first: Organization, row: Organization) -> None:
@@ -78,6 +83,9 @@ def _union(first: Organization, row: Organization) -> None:
             continue
         merged = getattr(first, name)
         merged += [value for value in getattr(row, name) if value not in merged]
+    for name, terms in row.free_terms.items():
+        kept = first.free_terms.setdefault(name, [])
+        kept += [term for term in terms if term not in kept]
     for name in ("alternate_name", "description", "email", "website", "contact_name",
                  "contact_email", "free_of_charge", "last_confirmed"):
         if getattr(first, name) is None:

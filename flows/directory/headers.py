@@ -42,10 +42,28 @@ OPTIONAL_FIELDS: list[tuple[str, str, str]] = [
     ("id", "identifiant", "id"),
     ("contact_name", "personne_contact", "contact_name"),
 ]
+# Other headers people give these columns in real directory spreadsheets (issue 15).
+# Not `organisme` alone: a column of that name may hold a type of organization.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("nom de l'organisme", "nom de l'organisation", "organization name"),
+    "regions_served": ("région", "régions", "région desservie", "région administrative",
+                       "region", "regions"),
+    "municipality": ("ville", "city"),
+    "phone": ("tél", "tel", "numéro de téléphone", "phone number"),
+    "email": ("adresse courriel", "email address"),
+    "website": ("site internet", "site", "web"),
+    "services": ("services offerts", "services offered", "type de services"),
+    "target_populations": ("clientèle", "clientèle cible", "population cible",
+                           "public cible", "populations"),
+    "languages": ("langues parlées", "langues de service", "languages spoken"),
+    "hours": ("heures d'ouverture", "horaire", "opening hours"),
+}
 FRENCH = {field: french for field, french, _ in FIELDS + OPTIONAL_FIELDS}
 _BY_KEY = {header_key(header): field
            for field, french, english in FIELDS + OPTIONAL_FIELDS
            for header in (french, english)}
+_BY_KEY.update({header_key(header): field for field, headers in HEADER_ALIASES.items()
+                for header in headers})
 HEADER_SEARCH_ROWS = 15
 
 

@@ -98,9 +98,15 @@ def write_report(parsed: ParsedDirectory, result: LoadResult | None,
     path = folder / f"import-{archive.now_iso().replace(':', '')}.json"
     report = {
         "file": archived.original_name, "sha256": archived.sha256, "sheet": parsed.sheet,
-        "rows_read": parsed.rows_read, "organizations": len(parsed.organizations),
+        "rows_read": parsed.rows_read, "rows_imported": parsed.rows_imported,
+        "organizations": len(parsed.organizations),
         "rows_rejected": [error.line(archived.original_name) for error in parsed.rejected],
-        "duplicates": parsed.duplicates, "notes": parsed.notes,
+        "rejected": [{"row": error.row, "reasons": [f"{column} : {reason}" for column, reason
+                                                    in error.problems]}
+                     for error in parsed.rejected],
+        "duplicates_merged": parsed.merged_rows, "duplicates": parsed.duplicates,
+        "values_dropped": parsed.dropped, "terms_mapped_by_similarity": parsed.similar,
+        "terms_kept_as_free_text": parsed.free_text, "notes": parsed.notes,
         "load": asdict(result) if result else None,
     }
     path.write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str),
@@ -109,16 +115,31 @@ def write_report(parsed: ParsedDirectory, result: LoadResult | None,
 
 
 def summary_lines(parsed: ParsedDirectory, result: LoadResult, name: str) -> list[str]:
-    lines = [(f"{name}: {parsed.rows_read} ligne(s) lue(s), {len(parsed.organizations)} "
-              f"organisme(s) ; {result.created} nouveau(x), {result.updated} modifié(s) "
-              f"({len(result.changes)} changement(s)), {result.unchanged} inchangé(s), "
-              f"{len(parsed.rejected)} ligne(s) rejetée(s)")]
+    lines = [(f"{name}: {parsed.rows_read} ligne(s) lue(s), {parsed.rows_imported} "
+              f"importée(s), {len(parsed.rejected)} rejetée(s), {len(parsed.merged_rows)} "
+              f"doublon(s) fusionné(s) ; {len(parsed.organizations)} organisme(s) : "
+              f"{result.created} nouveau(x), {result.updated} modifié(s) "
+              f"({len(result.changes)} changement(s)), {result.unchanged} inchangé(s) ; "
+              f"{len(parsed.similar)} terme(s) compris par similarité, {len(parsed.free_text)} "
+              "terme(s) gardé(s) en texte libre")]
     lines += [f"rejetée     {error.line(name)}" for error in parsed.rejected]
     lines += [f"à vérifier  {line}" for line in parsed.duplicates]
+    lines += [f"ignorée     {line}" for line in parsed.dropped]
+    lines += [f"similaire   {line}" for line in parsed.similar]
+    lines += [f"texte libre {free_text_line(entry)}" for entry in parsed.free_text]
     lines += [f"note        {line}" for line in parsed.notes]
     lines += [f"changement  « {change.organization} » {change.field} : "
               f"« {change.previous} » → « {change.replacement} »" for change in result.changes]
     return lines
+
+
+def free_text_line(entry: dict) -> str:
+    """A term no entry matched: how many rows use it, and the three closest entries, to
+    add to the alias file (dbt_project/seeds/ref_directory_term_aliases.csv) if one fits."""
+    closest = ", ".join(f"« {near['label_fr']} » ({near['code']}, {near['score']:.0f} %)"
+                        for near in entry["closest"]) or "aucune / none"
+    return (f"{entry['column']} : « {entry['term']} », {len(entry['rows'])} ligne(s) "
+            f"({', '.join(map(str, entry['rows']))}) ; les plus proches / closest : {closest}")
 
 
 def raise_if_rejected(parsed: ParsedDirectory, name: str, quarantined: Path | None) -> None:

@@ -14,6 +14,7 @@ from datetime import date
 from .hours import Schedule
 from .text import key
 
+FREE_TEXT_FIELDS = ("services", "target_populations", "languages")
 # Namespace of every directory identifier (uuid5 of the project's name, fixed forever).
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/observatoire-tmt/directory")
 
@@ -76,6 +77,13 @@ class Organization:
     services: list[str] = field(default_factory=list)
     populations: list[str] = field(default_factory=list)
     locations: list[Location] = field(default_factory=list)
+    # Terms no vocabulary entry matched, kept as the organization wrote them, by field
+    # (services, target_populations, languages).
+    free_terms: dict[str, list[str]] = field(default_factory=dict)
+    # For the import report only: terms understood by similarity or kept as free text
+    # (field, column, match), and values dropped (column, reason).
+    terms: list = field(default_factory=list, compare=False)
+    dropped: list[tuple[str, str]] = field(default_factory=list, compare=False)
     id: str | None = None  # set when the organization is matched against the database
 
     def fields(self) -> dict[str, str]:
@@ -110,6 +118,8 @@ class Organization:
             "languages": joined(code for loc in locations for code in loc.languages),
             "services": joined(self.services),
             "target_populations": joined(self.populations),
+            **{f"{name}_free_text": "; ".join(sorted(set(self.free_terms.get(name, []))))
+               for name in FREE_TEXT_FIELDS},
             "free_of_charge": {True: "yes", False: "no", None: ""}[self.free_of_charge],
             "status": self.status,
             "last_confirmed": self.last_confirmed.isoformat() if self.last_confirmed else "",

@@ -29,6 +29,8 @@ def child_rows(organization: Organization) -> dict[str, list[tuple]]:
                          for region, mrc in organization.areas],
         "organization_population": [(stable_id(oid, "population", code), oid, code)
                                     for code in organization.populations],
+        "free_term": [(stable_id(oid, "free_term", name, term), oid, name, term)
+                      for name, terms in organization.free_terms.items() for term in terms],
     }
     if organization.contact_name or organization.contact_email:
         rows["contact"].append((stable_id(oid, "contact"), oid, organization.contact_name,

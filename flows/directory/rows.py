@@ -1,7 +1,11 @@
-"""One spreadsheet row read into an organization with one location, or its problems.
+"""One spreadsheet row read into an organization with one location, or the reason why the
+listing is unusable.
 
-A row with any problem is rejected whole (and quarantined by the caller): importing half
-an organization would publish a listing that looks complete and is not.
+A row is rejected only when nobody could use the listing: no name, no region served and no
+municipality, or a malformed contact channel and no other way left to reach the
+organization. Any other value that cannot be read is dropped (the row is kept) and named in
+the report. Vocabulary terms are understood by matching.py; a term it cannot place is kept
+as the organization's own words.
 """
 from __future__ import annotations
 
@@ -12,10 +16,17 @@ from datetime import date
 from . import values, vocabularies
 from .headers import FRENCH, Columns
 from .hours import parse_hours
+from .matching import Match
 from .model import Location, Organization, Phone, id_from_column
 from .text import cell_text, first_line, key, split_list
 
 _EXTENSION_ONLY = re.compile(r"^(poste|post|p\.|ext\.?|extension|x|#)\s*\d", re.IGNORECASE)
+# Ways to reach an organization: a malformed one is dropped, the row kept while one is left.
+CONTACT_FIELDS = ("email", "website", "phone", "contact_email", "other_urls")
+NO_WAY_TO_REACH = ("aucun autre moyen de joindre l'organisme "
+                   "(no other way to reach the organization)")
+NO_PLACE = ("région manquante ou inconnue et municipalité absente ou inconnue "
+            "(no region and no municipality)")
 
 
 @dataclass
@@ -36,7 +47,7 @@ def row_values(row: list[object], columns: Columns) -> dict[str, str]:
 
 def read_row(cells: dict[str, str], number: int, columns: Columns,
              today: date) -> Organization | RowError:
-    problems: list[tuple[str, str]] = []
+    dropped: list[tuple[str, str, str]] = []  # (field, column, reason): value not kept
     geography = vocabularies.geography()
 
     def column(fieldname: str) -> str:
@@ -49,65 +60,86 @@ def read_row(cells: dict[str, str], number: int, columns: Columns,
         try:
             return parse(text)
         except values.Problem as problem:
-            problems.append((column(fieldname), str(problem)))
+            dropped.append((fieldname, column(fieldname), str(problem)))
             return None
 
     name = " ".join(cells.get("name", "").split())
     if not name:
-        problems.append((column("name"), "nom manquant (name missing)"))
+        return RowError(number, [(column("name"), "nom manquant (name missing)")])
     regions = _codes(cells.get("regions_served", ""), geography.region_codes,
-                     ("région inconnue", "unknown region"), column("regions_served"), problems)
+                     ("région inconnue", "unknown region"), "regions_served",
+                     column("regions_served"), dropped)
     mrcs = _codes(cells.get("mrcs_served", ""), lambda text: _one(geography.mrc_code(text)),
-                  ("MRC inconnue", "unknown MRC"), column("mrcs_served"), problems)
+                  ("MRC inconnue", "unknown MRC"), "mrcs_served", column("mrcs_served"),
+                  dropped)
     municipality = read("municipality", lambda text: _municipality(text, regions, cells))
-    derived = not regions and not cells.get("regions_served") and not mrcs and bool(municipality)
+    derived = not regions and not mrcs and bool(municipality)
     if derived:
         regions = [geography.municipalities[municipality].region_code]
     for mrc in mrcs:
         if geography.mrcs[mrc][1] not in regions:
             regions.append(geography.mrcs[mrc][1])
-    if not regions and not problems:
-        problems.append((column("regions_served"),
-                         "région manquante et municipalité vide (no region served)"))
+    if not regions:
+        return RowError(number, [*((col, reason) for _, col, reason in dropped),
+                                 (column("regions_served"), NO_PLACE)])
     wheelchair = read("wheelchair_access", values.wheelchair) or (None, None)
     details = "; ".join(text for text in (cells.get("accessibility_details"), wheelchair[1])
                         if text) or None
     hours = "; ".join(cells.get("hours", "").split("\n")) or None
+    services = vocabularies.services().cell(cells.get("services", ""))
+    populations = vocabularies.populations().cell(cells.get("target_populations", ""))
+    languages = vocabularies.languages().cell(cells.get("languages", ""))
     location = Location(
         source_row=number, address=", ".join(cells.get("address", "").split("\n")) or None,
         city=cells.get("municipality") or None, municipality_code=municipality,
         postal_code=read("postal_code", values.postal_code),
-        phones=[Phone(*found) for found in _each(cells.get("phone", ""), values.phone,
-                                                 column("phone"), problems, _phone_items)],
+        phones=[Phone(*found) for found in _each(cells.get("phone", ""), values.phone, "phone",
+                                                 column("phone"), dropped, _phone_items)],
         hours=hours, schedules=parse_hours(hours) if hours else [],
-        languages=_codes(cells.get("languages", ""), _vocabulary(vocabularies.languages()),
-                         ("langue inconnue", "unknown language"), column("languages"),
-                         problems, words=True),
-        wheelchair_access=wheelchair[0], accessibility_details=details)
+        languages=_known(languages), wheelchair_access=wheelchair[0],
+        accessibility_details=details)
     organization = Organization(
         source_row=number, name=name, natural_key=_natural_key(name, location),
         explicit_id=id_from_column(cells["id"]) if cells.get("id") else None,
         alternate_name=cells.get("alternate_name") or None,
         description=cells.get("description") or None,
         email=read("email", values.email), website=read("website", values.url),
-        other_urls=_each(cells.get("other_urls", ""), values.url, column("other_urls"),
-                         problems, lambda text: text.split()),
+        other_urls=_each(cells.get("other_urls", ""), values.url, "other_urls",
+                         column("other_urls"), dropped, lambda text: text.split()),
         contact_name=cells.get("contact_name") or None,
         contact_email=read("contact_email", values.email),
         status=read("status", values.status) or "active",
         free_of_charge=read("free_of_charge", values.free_of_charge),
         last_confirmed=read("last_confirmed", lambda text: values.confirmed_on(text, today)),
         areas=_areas(regions, mrcs), areas_from_municipality=derived,
-        services=_codes(cells.get("services", ""), _vocabulary(vocabularies.services()),
-                        ("service inconnu", "unknown service"), column("services"), problems),
-        populations=_codes(cells.get("target_populations", ""),
-                           _vocabulary(vocabularies.populations()),
-                           ("population inconnue", "unknown population"),
-                           column("target_populations"), problems),
+        services=_known(services), populations=_known(populations),
+        free_terms={"services": _free(services), "target_populations": _free(populations),
+                    "languages": _free(languages)},
+        terms=[(fieldname, column(fieldname), match) for fieldname, found in (
+            ("services", services), ("target_populations", populations),
+            ("languages", languages)) for match in found if match.how != "exact"],
+        dropped=[(col, reason) for _, col, reason in dropped],
         locations=[location])
-    if problems:
-        return RowError(number, problems)
+    contacts_dropped = [(col, reason) for fieldname, col, reason in dropped
+                        if fieldname in CONTACT_FIELDS]
+    if contacts_dropped and not _reachable(organization):
+        return RowError(number, [*((col, reason) for _, col, reason in dropped),
+                                 (contacts_dropped[-1][0], NO_WAY_TO_REACH)])
     return organization
+
+
+def _known(matches: list[Match]) -> list[str]:
+    return [match.code for match in matches if match.code]
+
+
+def _free(matches: list[Match]) -> list[str]:
+    return [match.term for match in matches if not match.code]
+
+
+def _reachable(organization: Organization) -> bool:
+    location = organization.locations[0]
+    return bool(organization.email or organization.website or organization.contact_email
+                or organization.other_urls or location.phones or location.address)
 
 
 def _natural_key(name: str, location: Location) -> str:
@@ -137,34 +169,30 @@ def _one(code: str | None) -> list[str] | None:
     return [code] if code else None
 
 
-def _vocabulary(vocabulary: vocabularies.Vocabulary):
-    return lambda text: _one(vocabulary.code(text))
-
-
-def _codes(text: str, lookup, what: tuple[str, str], column: str, problems: list,
-           words: bool = False):
-    """Codes for every item of a list cell; unknown items are one problem naming them.
-    The vocabularies are the seeds in dbt_project/seeds (docs/directory-spreadsheet.md)."""
+def _codes(text: str, lookup, what: tuple[str, str], fieldname: str, column: str,
+           dropped: list) -> list[str]:
+    """Codes for every item of a list cell (regions, MRCs); unknown items are dropped and
+    named in one line."""
     codes: list[str] = []
     unknown: list[str] = []
-    for item in split_list(text, words=words):
+    for item in split_list(text):
         found = lookup(item)
         if found is None:
             unknown.append(f"« {first_line(item, 40)} »")
         else:
             codes += [code for code in found if code not in codes]
     if unknown:
-        problems.append((column, f"{what[0]} : {', '.join(unknown)} ({what[1]})"))
+        dropped.append((fieldname, column, f"{what[0]} : {', '.join(unknown)} ({what[1]})"))
     return codes
 
 
-def _each(text: str, parse, column: str, problems: list, split) -> list:
+def _each(text: str, parse, fieldname: str, column: str, dropped: list, split) -> list:
     found = []
     for item in split(text) if text else []:
         try:
             found.append(parse(item))
         except values.Problem as problem:
-            problems.append((column, str(problem)))
+            dropped.append((fieldname, column, str(problem)))
     return found
 
 

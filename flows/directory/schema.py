@@ -57,6 +57,11 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "organization_population": [("attribute_id", "varchar primary key"),
                                 ("organization_id", "varchar not null"),
                                 ("population_code", "varchar not null")],
+    # Services, populations and languages in the organization's own words: no vocabulary
+    # entry matched them (flows/directory/matching.py); shown as written.
+    "free_term": [("free_term_id", "varchar primary key"),
+                  ("organization_id", "varchar not null"), ("field_name", "varchar not null"),
+                  ("term", "varchar not null")],
     "metadata": [("metadata_id", "varchar primary key"), ("resource_id", "varchar not null"),
                  ("resource_type", "varchar"), ("field_name", "varchar"),
                  ("previous_value", "varchar"), ("replacement_value", "varchar"),
@@ -87,7 +92,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 }
 # Replaced as a whole when their organization changes (their ids are stable anyway).
 CHILD_TABLES = ["contact", "location", "address", "phone", "schedule", "language",
-                "accessibility", "service", "service_area", "organization_population"]
+                "accessibility", "service", "service_area", "organization_population",
+                "free_term"]
 
 
 # The maintainers' update tasks (flows/tasks), the run journal (flows/ops) and the outbox

@@ -7,13 +7,18 @@ both. Each lookup takes what a person typed and returns a code, or None.
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from pathlib import Path
 
 from ..settings import REPO_ROOT
+from .iso_languages import code_keys, iso_languages, name_keys
+from .matching import Match, Matcher
 from .text import key, place_key
 
 SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds"
+ALIAS_SEED = "ref_directory_term_aliases"  # "this term means that code", by the maintainers
 ALL_REGIONS = {"tout le quebec", "toutes", "toutes les regions", "ensemble du quebec",
                "province", "province de quebec", "all", "all regions", "whole province"}
 # Parts and old names of regions that people write alone.
@@ -33,24 +38,64 @@ def read_seed(name: str) -> list[dict[str, str]]:
 
 @dataclass
 class Vocabulary:
-    """Codes with their labels, matched by code, French or English label, or alias."""
+    """Codes with their labels, matched by code, French or English label, or alias (the
+    seed's `aliases` column and the maintainers' alias file), else by similarity."""
 
+    name: str  # services | populations | languages, as in the alias file
     labels_fr: dict[str, str]
     by_key: dict[str, str] = field(default_factory=dict)
+    similar_keys: dict[str, str] | None = None  # None: every name is compared
 
     @classmethod
-    def from_seed(cls, name: str, code: str, label_fr: str, label_en: str) -> Vocabulary:
-        rows = read_seed(name)
-        vocabulary = cls({row[code]: row[label_fr] for row in rows})
+    def from_seed(cls, vocabulary: str, seed: str, code: str, label_fr: str,
+                  label_en: str) -> Vocabulary:
+        rows = read_seed(seed)
+        found = cls(vocabulary, {row[code]: row[label_fr] for row in rows})
+        found.add_aliases()
         for row in rows:
             names = [row[code], row[label_fr], row[label_en], *row["aliases"].split("|")]
             for name_ in names:
                 if name_.strip():
-                    vocabulary.by_key.setdefault(key(name_), row[code])
-        return vocabulary
+                    found.by_key.setdefault(key(name_), row[code])
+        return found
+
+    def add_aliases(self) -> None:
+        """The maintainers' alias file first: what they wrote wins over the seeds."""
+        for row in aliases(alias_file()):
+            if row["vocabulary"] == self.name:
+                self.by_key.setdefault(key(row["term"]), row["code"])
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        return Matcher(self.by_key, self.similar_keys)
 
     def code(self, text: str) -> str | None:
         return self.by_key.get(key(text))
+
+    def cell(self, text: str) -> list[Match]:
+        return self.matcher.cell(text)
+
+    def label(self, code: str) -> str:
+        return self.labels_fr.get(code, code)
+
+
+def alias_file() -> Path:
+    """The maintainers' alias file: TMT_DIRECTORY_ALIASES, else the one in the repo."""
+    return Path(os.environ.get("TMT_DIRECTORY_ALIASES") or SEEDS_DIR / f"{ALIAS_SEED}.csv")
+
+
+@lru_cache(maxsize=4)
+def _aliases(path: Path, modified: float) -> tuple[dict[str, str], ...]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return tuple(row for row in csv.DictReader(handle)
+                     if (row.get("term") or "").strip() and (row.get("code") or "").strip())
+
+
+def aliases(path: Path) -> tuple[dict[str, str], ...]:
+    """Rows of an alias file (vocabulary, term, code, note); read again once it changes."""
+    if not path.is_file():
+        return ()
+    return _aliases(path, path.stat().st_mtime)
 
 
 @dataclass(frozen=True)
@@ -101,20 +146,54 @@ def _mrc_key(text: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=1)
 def services() -> Vocabulary:
-    return Vocabulary.from_seed("ref_directory_services", "service_code", "label_fr", "label_en")
+    return _services(_alias_version())
 
 
-@lru_cache(maxsize=1)
 def populations() -> Vocabulary:
-    return Vocabulary.from_seed("ref_directory_populations", "population_code", "label_fr",
-                                "label_en")
+    return _populations(_alias_version())
 
 
-@lru_cache(maxsize=1)
 def languages() -> Vocabulary:
-    return Vocabulary.from_seed("ref_directory_languages", "language_code", "name_fr", "name_en")
+    return _languages(_alias_version())
+
+
+def _alias_version() -> tuple[str, float]:
+    """The vocabularies are rebuilt when the alias file changes (the next import uses it)."""
+    path = alias_file()
+    return str(path), path.stat().st_mtime if path.is_file() else 0.0
+
+
+@lru_cache(maxsize=2)
+def _services(_version) -> Vocabulary:
+    return Vocabulary.from_seed("services", "ref_directory_services", "service_code",
+                                "label_fr", "label_en")
+
+
+@lru_cache(maxsize=2)
+def _populations(_version) -> Vocabulary:
+    return Vocabulary.from_seed("populations", "ref_directory_populations", "population_code",
+                                "label_fr", "label_en")
+
+
+@lru_cache(maxsize=2)
+def _languages(_version) -> Vocabulary:
+    """The team's list (names and aliases), then every living ISO 639 language by name,
+    then by code: `cri` is Cree by its French name before it is Sãotomense's code. Only
+    the team's list is compared by similarity (a typo should not land on one of 7 000
+    languages nobody here speaks)."""
+    found = Vocabulary.from_seed("languages", "ref_directory_languages", "language_code",
+                                 "name_fr", "name_en")
+    found.similar_keys = dict(found.by_key)
+    listed = iso_languages()
+    for language in listed:
+        found.labels_fr.setdefault(language.code, language.name_fr)
+        for name in name_keys(language):
+            found.by_key.setdefault(name, language.code)
+    for language in listed:
+        for code in code_keys(language):
+            found.by_key.setdefault(code, language.code)
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -33,6 +33,7 @@ SECTIONS = {  # order of the digest: what needs a person first
     "unplaced_addresses": ("Adresses LMIA non placées", "Unplaced LMIA addresses"),
     "data_checks": ("Contrôles de données : avertissements", "Data checks: warnings"),
     "lmia_repairs": ("Fichiers LMIA réparés au chargement", "LMIA files repaired at load"),
+    "directory_import": ("Imports du répertoire", "Directory imports"),
 }
 PER_SECTION = 15
 FORGET_AFTER = timedelta(days=30)

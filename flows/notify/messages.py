@@ -107,6 +107,34 @@ def directory_rows_rejected(name: str, lines: list[str], quarantine: str | None)
         file=name, rows_rejected=lines, quarantine=quarantine)
 
 
+def directory_import_digest(name: str, parsed) -> Message:
+    """One digest item per import: what was read, imported, rejected (rows), merged, and
+    the terms understood by similarity or kept as free text (most frequent first)."""
+    rejected = ", ".join(str(error.row) for error in parsed.rejected)
+    free = ", ".join(f"« {entry['term']} » ×{len(entry['rows'])}"
+                     for entry in parsed.free_text[:10])
+    counts_fr = (f"{name} : {parsed.rows_read} ligne(s) lue(s), {parsed.rows_imported} "
+                 f"importée(s), {len(parsed.rejected)} rejetée(s)"
+                 + (f" (lignes {rejected})" if rejected else "")
+                 + f", {len(parsed.merged_rows)} doublon(s) fusionné(s), "
+                 f"{len(parsed.similar)} terme(s) compris par similarité, "
+                 f"{len(parsed.free_text)} terme(s) gardé(s) en texte libre"
+                 + (f" : {free}" if free else ""))
+    counts_en = (f"{name}: {parsed.rows_read} row(s) read, {parsed.rows_imported} imported, "
+                 f"{len(parsed.rejected)} rejected" + (f" (rows {rejected})" if rejected else "")
+                 + f", {len(parsed.merged_rows)} duplicate(s) merged, {len(parsed.similar)} "
+                 f"term(s) mapped by similarity, {len(parsed.free_text)} term(s) kept as free "
+                 "text" + (f": {free}" if free else ""))
+    return Message(tag="maintainers", kind="directory_import", template="digest_item",
+                   payload={"section": "directory_import", "file": name,
+                            "rows_read": parsed.rows_read, "rows_imported": parsed.rows_imported,
+                            "rows_rejected": [error.row for error in parsed.rejected],
+                            "duplicates_merged": parsed.merged_rows,
+                            "terms_mapped_by_similarity": parsed.similar,
+                            "terms_kept_as_free_text": parsed.free_text,
+                            "fr": counts_fr, "en": counts_en})
+
+
 def directory_import_failed(source: str, reason: str) -> Message:
     """The directory spreadsheet could not be read at all: nothing was imported."""
     return _alert(

@@ -17,7 +17,10 @@ LABELS = {
     "quarantined": "en quarantaine / quarantined", "failed": "en échec / failed",
     "rows_ingested": "lignes ingérées / rows ingested",
     "positions_ingested": "postes ingérés / positions ingested",
-    "rows_read": "lignes lues / rows read", "organizations": "organismes / organizations",
+    "rows_read": "lignes lues / rows read", "rows_imported": "lignes importées / rows imported",
+    "duplicates_merged": "doublons fusionnés / duplicates merged",
+    "terms_similar": "termes compris par similarité / terms mapped by similarity",
+    "terms_free_text": "termes en texte libre / terms kept as free text", "organizations": "organismes / organizations",
     "created": "nouveaux / created", "updated": "modifiés / updated",
     "rows_rejected": "lignes rejetées / rows rejected", "urls": "URL à vérifier / URLs to check",
     "checked": "vérifiées / checked", "skipped": "non vérifiées / skipped",
@@ -50,9 +53,12 @@ def ingest(reports) -> dict:
 
 
 def directory(parsed, result) -> dict:
-    return {"rows_read": parsed.rows_read, "organizations": len(parsed.organizations),
+    return {"rows_read": parsed.rows_read, "rows_imported": parsed.rows_imported,
+            "organizations": len(parsed.organizations),
             "created": result.created, "updated": result.updated,
-            "unchanged": result.unchanged, "rows_rejected": len(parsed.rejected)}
+            "unchanged": result.unchanged, "rows_rejected": len(parsed.rejected),
+            "duplicates_merged": len(parsed.merged_rows),
+            "terms_similar": len(parsed.similar), "terms_free_text": len(parsed.free_text)}
 
 
 def sites(summary, queued: int) -> dict:

@@ -74,6 +74,9 @@ def test_directory_organizations(built):
         "active", "16", "Saint-Rémi", "en,es,fr,quc", "accueil,droits_travail,francisation",
         "yes", 2)
     assert found["Ancien service fictif de Québec"][:2] == ("do_not_refer", "03")
+    # Terms no vocabulary entry matched, kept in the organization's own words.
+    assert rows(con, """select services, services_free_text from marts.directory_organizations
+        where name = 'Atelier fictif'""") == [("accueil", "Cours de cuisine")]
 
 
 def test_synthesis_covers_every_region_and_service_and_shows_the_gaps(built):
@@ -118,6 +121,8 @@ def test_printable_directory_has_a_table_per_region_then_the_synthesis(built, tm
     page = (index.parent / "region-17-centre-du-quebec.html").read_text(encoding="utf-8")
     assert page.index("<h2>Organismes</h2>") < page.index("<h2>Synthèse des services</h2>")
     assert "Point fictif du Centre" in page and "Antenne fictive de Victoriaville" in page
+    laval = (index.parent / "region-13-laval.html").read_text(encoding="utf-8")
+    assert "Accueil et installation, Cours de cuisine</td>" in laval  # label, own words
     assert len(re.findall(r"Manquant</td>", page)) == SERVICES - 3
     quebec = (index.parent / "region-03-capitale-nationale.html").read_text(encoding="utf-8")
     assert "Ancien service fictif" not in quebec  # not to be referred: not printed

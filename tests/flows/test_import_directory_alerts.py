@@ -35,6 +35,16 @@ def test_rejected_rows_alert_the_maintainers(prefect_engine, serving, tmp_path):
     assert alert["kind"] == "directory_rows_rejected"
     assert len(alert["payload"]["rows_rejected"]) == len(messy.EXPECTED_REJECTED)
     assert alert["payload"]["subject"].startswith("[TMT] Répertoire")
+    # The maintainers' digest gets one item saying what the import did (issue 15).
+    (digest,) = [m for m in outbox.rows(get_settings().outbox_db)
+                 if m["kind"] == "directory_import"]
+    assert digest["tag"] == "maintainers"
+    assert digest["payload"]["rows_rejected"] == sorted(messy.EXPECTED_REJECTED)
+    assert digest["payload"]["duplicates_merged"] == [7]
+    assert [entry["term"] for entry in digest["payload"]["terms_kept_as_free_text"]] == [
+        "Cours de cuisine"]
+    assert "16 ligne(s) lue(s), 11 importée(s), 5 rejetée(s) (lignes 8, 10, 11, 12, 18)" \
+        in digest["payload"]["fr"]
     assert hashlib.sha256(serving[0].read_bytes()).hexdigest() == serving[1]
 
 

@@ -2,7 +2,8 @@
 Windows-1252, a title above the table) and as XLSX (English headers, typed cells).
 
 Every organization is fictional: example domains and 555-01xx numbers. Each row is there
-for one case; EXPECTED_REJECTED says which rows must be rejected and in which column.
+for one case; EXPECTED_REJECTED says which rows must be rejected and in which column (a row
+is rejected only when the listing is unusable: no name, no place, no way to reach it).
 """
 from __future__ import annotations
 
@@ -60,20 +61,20 @@ ROWS = [
         address="25, chemin du Modèle", municipality="Saint-Patrice-de-Sherrington",
         postal_code="J0L 2N0", phone="450 555-0122", wheelchair_access="non",
         hours="mar 13 h - 20 h", languages="fr, es"),
-    # 7: the same as row 5 again: a duplicate
+    # 7: the same as row 5 again: a duplicate, merged
     row(name="Point fictif du Centre", regions_served="17", municipality="Drummondville",
         address="7, rue de la Démonstration", postal_code="J2B 1A1", phone="819 555-0121"),
-    # 8: bad email
+    # 8: bad email, and no other way to reach the organization
     row(name="Courriel brisé fictif", regions_served="06", email="info@exemple"),
-    # 9: a service not in the vocabulary
+    # 9: a service not in the vocabulary: kept as the organization's own words
     row(name="Atelier fictif", regions_served="Laval", services="Accueil; Cours de cuisine"),
-    # 10: unknown region
+    # 10: unknown region, no municipality
     row(name="Hors Québec fictif", regions_served="Nouvelle-Écosse"),
-    # 11: a phone without its area code
+    # 11: a phone without its area code, the only way to reach it
     row(name="Téléphone court fictif", regions_served="Estrie", phone="555-0123"),
     # 12: no name
     row(regions_served="Estrie", email="sansnom@example.org"),
-    # 13: a date that does not exist
+    # 13: a date that does not exist: dropped, the row kept
     row(name="Date impossible fictive", regions_served="04", last_confirmed="2025-02-30"),
     # 14: another organization with the website of row 5: reported, imported
     row(name="Antenne fictive de Victoriaville", regions_served="Centre-du-Québec",
@@ -86,21 +87,22 @@ ROWS = [
     # 16: a homonym municipality told apart by the region
     row(name="Service fictif de Saint-Louis", regions_served="Montérégie",
         municipality="Saint-Louis-de-Gonzague", services="Emploi", status="fermé temporairement"),
-    # 17: wheelchair access that means nothing
+    # 17: wheelchair access that means nothing: dropped
     row(name="Accès flou fictif", regions_served="Mauricie", wheelchair_access="peut-être"),
-    # 18: two problems in one row: one line naming both
+    # 18: two problems in one row, the website its only contact: one line naming both
     row(name="Deux erreurs fictives", regions_served="Outaouais", postal_code="12345",
         website="http://exemple .org"),
-    # 19: a blank row (skipped), then 20: a date in the future
+    # 19: a blank row (skipped), then 20: a date in the future: dropped
     row(),
     row(name="Futur fictif", regions_served="Laurentides", last_confirmed="2099-01-01"),
 ]
 FIRST_DATA_ROW = 4  # title on row 1, an empty row, the header on row 3
-EXPECTED_REJECTED = {  # spreadsheet row -> field whose column is named in the error
-    7: "name", 8: "email", 9: "services", 10: "regions_served", 11: "phone", 12: "name",
-    13: "last_confirmed", 17: "wheelchair_access", 18: "postal_code", 20: "last_confirmed",
+EXPECTED_REJECTED = {  # spreadsheet row -> field whose column is named first in the error
+    8: "email", 10: "regions_served", 11: "phone", 12: "name", 18: "postal_code",
 }
-EXPECTED_ORGANIZATIONS = 5  # rows 4 (with 6 as its second location), 5, 14, 15, 16
+EXPECTED_DROPPED = {13: "last_confirmed", 17: "wheelchair_access", 20: "last_confirmed"}
+# rows 4 (with 6 as its second location), 5 (with its duplicate 7), 9, 13, 14, 15, 16, 17, 20
+EXPECTED_ORGANIZATIONS = 9
 TODAY = date(2025, 6, 1)
 
 

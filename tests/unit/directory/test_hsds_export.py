@@ -74,7 +74,11 @@ def test_every_table_validates_against_the_hsds_schema(package):
     assert {"organization", "service", "location", "address", "phone", "schedule", "language",
             "accessibility", "service_area", "metadata", "attribute", "taxonomy_term"} \
         <= set(document)
-    assert len(document["organization"]) == 4  # the `do_not_refer` one is not published
+    # The `do_not_refer` organization is not published.
+    assert len(document["organization"]) == messy.EXPECTED_ORGANIZATIONS - 1
+    # A service in the organization's own words is published as written, with no taxonomy.
+    [cooking] = [row for row in document["service"] if row["name"] == "Cours de cuisine"]
+    assert not any(row["link_id"] == cooking["id"] for row in document["attribute"])
     assert {row["status"] for row in document["service"]} == {"active", "temporarily closed"}
     assert any(row["field_name"] == "email" and row["last_action_type"] == "update"
                for row in document["metadata"])

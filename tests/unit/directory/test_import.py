@@ -57,12 +57,26 @@ def test_good_rows_are_imported_and_each_bad_row_says_where_and_why(messy_csv):
         assert "\n" not in error.line(messy_csv.name)
     lines = {error.row: error.line(messy_csv.name) for error in parsed.rejected}
     assert lines[8] == ("répertoire 2025.csv ligne 8 : Courriel : « info@exemple » : "
-                        "courriel invalide (invalid email)")
-    assert lines[9].endswith("Services : service inconnu : « Cours de cuisine » (unknown service)")
+                        "courriel invalide (invalid email); Courriel : aucun autre moyen de "
+                        "joindre l'organisme (no other way to reach the organization)")
     assert "Code Postal" in lines[18] and "Site Web" in lines[18]  # both problems, one line
-    assert "doublon de la ligne 5" in lines[7]
+    assert "région inconnue : « Nouvelle-Écosse »" in lines[10] and "no municipality" in lines[10]
+    # Kept: an unknown service as the organization's own words, a bad value dropped.
+    [cooking] = parsed.free_text
+    assert (cooking["term"], cooking["rows"], len(cooking["closest"])) == (
+        "Cours de cuisine", [9], 3)
+    assert query("select term from directory.free_term") == [("Cours de cuisine",)]
+    assert query("""select service_code from directory.service join directory.organization
+                    using (organization_id) where name = 'Atelier fictif'""") == [("accueil",)]
+    for row, field in messy.EXPECTED_DROPPED.items():
+        column = messy.FRENCH_HEADERS[messy.FIELDS.index(field)]
+        assert any(line.startswith(f"ligne {row} : {column} : ") for line in parsed.dropped)
+    assert query("select last_confirmed_at from directory.organization "
+                 "where name = 'Futur fictif'") == [(None,)]
+    assert parsed.merged_rows == [7]
+    assert any("5 et 7" in line and "fusionnées" in line for line in parsed.duplicates)
     assert result.created == messy.EXPECTED_ORGANIZATIONS == len(parsed.organizations)
-    assert query("select count(*) from directory.organization") == [(5,)]
+    assert query("select count(*) from directory.organization") == [(9,)]
     assert any("même site web" in line and "14" in line for line in parsed.duplicates)
     assert any("colonne ignorée" in note and "Notes internes" in note for note in parsed.notes)
 
@@ -73,11 +87,11 @@ def test_good_rows_are_imported_and_each_bad_row_says_where_and_why(messy_csv):
     with quarantined.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [int(row["ligne_source"]) for row in rows] == sorted(messy.EXPECTED_REJECTED)
-    assert rows[1]["Courriel"] == "info@exemple" and "courriel invalide" in rows[1]["raison"]
+    assert rows[0]["Courriel"] == "info@exemple" and "courriel invalide" in rows[0]["raison"]
     stored = query("select source_row, row_values from directory.row_quarantine "
                    "order by source_row")
     assert [row for row, _ in stored] == sorted(messy.EXPECTED_REJECTED)
-    assert json.loads(stored[0][1])["NOM"] == "Point fictif du Centre"
+    assert json.loads(stored[0][1])["NOM"] == "Courriel brisé fictif"
 
 
 def test_forgiving_values_are_read_as_meant(messy_csv):
@@ -122,13 +136,13 @@ def test_reimport_is_idempotent_and_the_xlsx_twin_changes_nothing(messy_csv, tmp
     again = run_import(messy_csv)[1]
     xlsx = run_import(messy.write_xlsx(tmp_path / "repertoire.xlsx"))[1]
 
-    assert first.created == 5
+    assert first.created == 9
     for result in (again, xlsx):
-        assert (result.created, result.updated, result.unchanged) == (0, 0, 5)
+        assert (result.created, result.updated, result.unchanged) == (0, 0, 9)
     assert snapshot() == before
     assert query("select organization_id from directory.organization order by 1") == ids
     assert query("select last_action_type, count(*) from directory.metadata group by 1") == [
-        ("create", 5)]
+        ("create", 9)]
     assert query("select count(*) from directory.import_run") == [(3,)]
 
 
@@ -144,7 +158,7 @@ def test_an_edit_is_recorded_in_the_change_log_field_by_field(messy_csv, tmp_pat
 
     _, result, _, _ = run_import(path, by="Agente de liaison")
 
-    assert (result.created, result.updated, result.unchanged) == (0, 2, 3)
+    assert (result.created, result.updated, result.unchanged) == (0, 2, 7)
     renamed = dict(query("select name, organization_id from directory.organization"))
     assert renamed["Carrefour fictif des Jardins et du Haut"] == \
         ids["Carrefour fictif des Jardins"]  # same website: same organization, same id
@@ -170,7 +184,7 @@ def test_organizations_missing_from_a_file_are_kept(messy_csv, tmp_path):
     only_one = messy.write_csv(tmp_path / "une-region.csv", [messy.ROWS[1]])
     _, result, _, _ = run_import(only_one)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
-    assert query("select count(*) from directory.organization") == [(5,)]
+    assert query("select count(*) from directory.organization") == [(9,)]
 
 
 def test_a_file_without_a_name_column_is_quarantined_whole(tmt_home, tmp_path):
@@ -188,5 +202,5 @@ def test_the_run_fails_after_loading_when_rows_were_rejected(messy_csv):
     with pytest.raises(TmtError) as raised:
         importer.raise_if_rejected(parsed, archived.original_name, quarantined)
     message = str(raised.value)
-    assert message.startswith("10 ligne(s) sur 16 rejetée(s)") and "\n" not in message
-    assert "ligne 7" in message and str(quarantined) in message
+    assert message.startswith("5 ligne(s) sur 16 rejetée(s)") and "\n" not in message
+    assert "ligne 8" in message and str(quarantined) in message

@@ -10,7 +10,7 @@ import pytest
 from flows.directory.headers import FIELDS, OPTIONAL_FIELDS
 from flows.directory.parse import parse_file
 from flows.directory.text import key
-from flows.directory.vocabularies import read_seed
+from flows.directory.vocabularies import SEEDS_DIR, read_seed
 from flows.settings import REPO_ROOT, bundled_directory_sample
 
 SAMPLE_DIR = bundled_directory_sample().parent
@@ -51,3 +51,27 @@ def test_the_bundled_sample_is_clean_and_fictional():
         assert re.search(r"(^|\.)example(\.(org|com|net))?$", host), host
     for number in re.findall(r"\d{3}[ -.)]*\d{3}-\d{4}", text):
         assert re.search(r"555-01\d\d$", number), number
+
+
+def test_the_iso_639_seed_is_in_step_with_pycountry_and_the_teams_list(tmp_path):
+    """dbt, the exports and the import must know the same languages by the same names:
+    rewrite the seed with `python -m flows.directory.iso_languages` when this fails."""
+    from flows.directory.iso_languages import write_seed
+
+    fresh = tmp_path / "ref_iso_639_languages.csv"
+    write_seed(fresh, {row["language_code"]: row["name_fr"]
+                       for row in read_seed("ref_directory_languages")})
+    committed = SEEDS_DIR / "ref_iso_639_languages.csv"
+    assert fresh.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
+    iso = {row["language_code"] for row in read_seed("ref_iso_639_languages")}
+    assert {row["language_code"] for row in read_seed("ref_directory_languages")} <= iso
+
+
+def test_every_alias_of_the_maintainers_file_names_a_code_of_its_vocabulary():
+    from flows.directory import vocabularies
+
+    known = {"services": vocabularies.services().labels_fr,
+             "populations": vocabularies.populations().labels_fr,
+             "languages": vocabularies.languages().labels_fr}
+    for row in read_seed("ref_directory_term_aliases"):
+        assert row["code"] in known[row["vocabulary"]], row

@@ -30,6 +30,14 @@ populations as (
     select * from {{ ref('stg_directory__target_populations') }}
 ),
 
+free_terms as (
+    select * from {{ ref('stg_directory__free_terms') }}
+),
+
+language_names as (
+    select * from {{ ref('ref_iso_639_languages') }}
+),
+
 confirmations as (
     select * from {{ ref('int_directory_organizations_confirmed') }}
 ),
@@ -56,6 +64,31 @@ languages_spoken as (
         organization_id,
         {{ sorted_distinct_list('language_code', ',') }} as languages
     from languages
+    group by organization_id
+),
+
+languages_named as (
+    select
+        languages.organization_id,
+        string_agg(distinct language_names.name_fr, ', ' order by language_names.name_fr)
+            as languages_fr
+    from languages
+    inner join language_names
+        on languages.language_code = language_names.language_code
+    group by languages.organization_id
+),
+
+-- Terms no vocabulary entry matched, as the organization wrote them, `; `-separated.
+free_text as (
+    select
+        organization_id,
+        string_agg(distinct term, '; ' order by term)
+            filter (where field_name = 'services') as services_free_text,
+        string_agg(distinct term, '; ' order by term)
+            filter (where field_name = 'target_populations') as target_populations_free_text,
+        string_agg(distinct term, '; ' order by term)
+            filter (where field_name = 'languages') as languages_free_text
+    from free_terms
     group by organization_id
 ),
 
@@ -124,7 +157,11 @@ summarized as (
         organizations.free_of_charge,
         coalesce(location_summary.locations, 0) as locations,
         confirmations.last_confirmed_at,
-        organizations.updated_at
+        organizations.updated_at,
+        languages_named.languages_fr,
+        free_text.services_free_text,
+        free_text.target_populations_free_text,
+        free_text.languages_free_text
     from organizations
     left join regions_served
         on organizations.organization_id = regions_served.organization_id
@@ -142,6 +179,10 @@ summarized as (
         on organizations.organization_id = first_locations.organization_id
     left join confirmations
         on organizations.organization_id = confirmations.organization_id
+    left join languages_named
+        on organizations.organization_id = languages_named.organization_id
+    left join free_text
+        on organizations.organization_id = free_text.organization_id
 )
 
 select * from summarized

@@ -1,5 +1,6 @@
 -- The directory, one row per organization. Lists are sorted comma-separated codes:
--- region_codes (01-17), languages (ISO 639), services (ref_directory_services).
+-- region_codes (01-17), languages (ISO 639), services (ref_directory_services). Terms no
+-- vocabulary entry matched are in the *_free_text columns, as the organization wrote them.
 with
 
 organizations as (
@@ -31,7 +32,11 @@ directory as (
         target_populations,
         free_of_charge,
         locations,
-        updated_at
+        updated_at,
+        languages_fr,
+        services_free_text,
+        target_populations_free_text,
+        languages_free_text
     from organizations
 )
 
