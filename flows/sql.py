@@ -30,11 +30,12 @@ def render(columns: list[str], rows: list[tuple], output: str) -> str:
         return json.dumps([dict(zip(columns, row)) for row in rows], default=str,
                           ensure_ascii=False, indent=1)
     if output == "csv":
-        import csv
         import io
 
+        from flows import csv_cells
+
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_cells.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows(rows)
         return buffer.getvalue().rstrip("\n")
