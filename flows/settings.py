@@ -98,6 +98,7 @@ class Settings:
     lmia_source: str
     ckan_url: str
     lmia_dataset_id: str
+    lmia_allow_networks: str  # tests only: the data portal on a private or loopback address
     download_max_bytes: int
     http_timeout_s: int
     http_retries: int
@@ -222,6 +223,7 @@ def get_settings() -> Settings:
         lmia_source=os.environ.get("TMT_LMIA_SOURCE") or str(bundled_lmia_sample()),
         ckan_url=os.environ.get("TMT_CKAN_URL") or DEFAULT_CKAN_URL,
         lmia_dataset_id=os.environ.get("TMT_LMIA_DATASET_ID") or DEFAULT_LMIA_DATASET_ID,
+        lmia_allow_networks=os.environ.get("TMT_LMIA_ALLOW_NETWORKS") or "",
         download_max_bytes=_int("TMT_DOWNLOAD_MAX_BYTES", 200 * 1024 * 1024),
         http_timeout_s=_int("TMT_HTTP_TIMEOUT_S", 60),
         http_retries=_int("TMT_HTTP_RETRIES", 4),
