@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import spreadsheet_limits
 from ..errors import BadFileError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -63,6 +64,7 @@ def _read_xlsx(path: Path, name: str) -> Iterator[Sheet]:
     # python-calamine (Rust) reads a sheet 10-50x faster than openpyxl's row loop.
     from python_calamine import CalamineError, CalamineWorkbook
 
+    spreadsheet_limits.check_xlsx(path, name)  # before calamine: it trusts the sheet's extent
     if not zipfile.is_zipfile(path):
         raise BadFileError(name, "corrupt or truncated XLSX (not a complete zip archive)")
     try:
@@ -79,6 +81,7 @@ def _read_xlsx(path: Path, name: str) -> Iterator[Sheet]:
 
 
 def _read_csv(path: Path, name: str) -> Sheet:
+    spreadsheet_limits.check_csv(path, name)  # size, NUL bytes anywhere, lines, cells
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
         raise BadFileError(name, "binary content in a CSV file")
