@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..errors import BadFileError, TmtError
 from ..settings import Settings
-from . import archive, load
 from ..sitecheck.addresses import parse_networks
+from . import archive, load
 from .http import HttpPolicy, download, guarded_session
 from .parse import parse_job
 from .sources import Candidate

@@ -71,8 +71,8 @@ def expanding(path: Path, megabytes: int) -> Path:
 
 def malformed(path: Path) -> Path:
     return write_xlsx(path, [SHEET_START, b"<sheetData>", header_row(),
-                             b'<row r="2"><c r="A2" t="inlineStr"><is><t>Organisme</is></c>'
-                             b"</row></sheetData></worksheet>"])
+                             (b'<row r="2"><c r="A2" t="inlineStr"><is><t>Organisme</is></c>'
+                              b"</row></sheetData></worksheet>")])
 
 
 def nul_tail(path: Path, head: bytes, total_bytes: int) -> Path:

@@ -42,7 +42,7 @@ def start(tmp_path, **env):
              if not name.startswith(("SUPERSET_", "TMT_"))}
     home = tmp_path / "superset"
     return subprocess.run([sys.executable, str(SERVICE), "start"], capture_output=True,
-                          text=True, timeout=60, env={**clean, "SUPERSET_HOME": str(home),
+                          text=True, timeout=60, check=False, env={**clean, "SUPERSET_HOME": str(home),
                                                       "SUPERSET_PORT": "9", **env}), home
 
 
