@@ -114,6 +114,9 @@ def test_control_characters_never_reach_a_text_field(tmp_path):
     (organization,) = parsed.organizations
     assert "\x1b" not in organization.description and "[31mrouge" in organization.description
     assert "1 cellule(s) : caractères de contrôle retirés" in " ".join(parsed.notes)
-    (tmp_path / "nul.csv").write_bytes(b"Nom;\x00\n")
-    with pytest.raises(BadFileError, match="NUL byte at byte 4"):
+    late = "\n".join(rows).encode() + b"\nCarrefour\x00 cach\xc3\xa9;Accueil;Estrie\n"
+    (tmp_path / "nul.csv").write_bytes(late)
+    nul = late.index(b"\x00")
+    assert nul > 4096  # past the first 4 KB, where the old check looked
+    with pytest.raises(BadFileError, match=f"NUL byte at byte {nul}"):
         parse_file(tmp_path / "nul.csv", "nul.csv", date(2025, 1, 1))
