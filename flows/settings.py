@@ -93,11 +93,36 @@ def _sitecheck() -> SiteCheckSettings:
 
 
 @dataclass(frozen=True)
+class SheetLimits:
+    """What a spreadsheet may hold before anything reads it (flows/spreadsheet_limits.py):
+    a file over one limit is refused with its reason, never read."""
+
+    max_file_bytes: int  # the file itself
+    max_uncompressed_bytes: int  # XLSX: every part of the zip, decompressed
+    max_ratio: float  # XLSX: decompressed / compressed size of one part (a zip bomb: 1000+)
+    max_rows: int  # rows of a sheet (its extent: the last row, or lines of a CSV)
+    max_columns: int  # columns of a sheet (its extent: the last column)
+    max_cells: int  # rows × columns of a sheet's extent (a CSV: lines × delimiters)
+
+
+def _sheet_limits() -> SheetLimits:
+    return SheetLimits(
+        max_file_bytes=_int("TMT_SHEET_MAX_FILE_BYTES", 200 * 1024 * 1024),
+        max_uncompressed_bytes=_int("TMT_SHEET_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024),
+        max_ratio=_float("TMT_SHEET_MAX_RATIO", 100.0),
+        max_rows=_int("TMT_SHEET_MAX_ROWS", 500_000),
+        max_columns=_int("TMT_SHEET_MAX_COLUMNS", 1_000),
+        max_cells=_int("TMT_SHEET_MAX_CELLS", 10_000_000),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     lmia_source: str
     ckan_url: str
     lmia_dataset_id: str
+    lmia_allow_networks: str  # tests only: the data portal on a private or loopback address
     download_max_bytes: int
     http_timeout_s: int
     http_retries: int
@@ -118,6 +143,7 @@ class Settings:
     confirm_rate_per_minute: int  # requests per client address on the confirmation page
     send_interval_s: float  # at least this long between two messages to one destination
     sitecheck: SiteCheckSettings  # website and guide-source checks
+    sheets: SheetLimits  # what a spreadsheet (LMIA file, directory) may hold
     # Superset (`tmt dashboards deploy`). None: not set; flows/dashboards/deploy.py allows
     # the local defaults (admin/admin) only for a Superset on this machine.
     superset_url: str
@@ -222,6 +248,7 @@ def get_settings() -> Settings:
         lmia_source=os.environ.get("TMT_LMIA_SOURCE") or str(bundled_lmia_sample()),
         ckan_url=os.environ.get("TMT_CKAN_URL") or DEFAULT_CKAN_URL,
         lmia_dataset_id=os.environ.get("TMT_LMIA_DATASET_ID") or DEFAULT_LMIA_DATASET_ID,
+        lmia_allow_networks=os.environ.get("TMT_LMIA_ALLOW_NETWORKS") or "",
         download_max_bytes=_int("TMT_DOWNLOAD_MAX_BYTES", 200 * 1024 * 1024),
         http_timeout_s=_int("TMT_HTTP_TIMEOUT_S", 60),
         http_retries=_int("TMT_HTTP_RETRIES", 4),
@@ -243,6 +270,7 @@ def get_settings() -> Settings:
         confirm_rate_per_minute=_int("TMT_CONFIRM_RATE_PER_MINUTE", 30),
         send_interval_s=_float("TMT_SEND_INTERVAL_S", 5.5),  # apprise's own default pace
         sitecheck=_sitecheck(),
+        sheets=_sheet_limits(),
         superset_url=(os.environ.get("SUPERSET_URL") or "http://127.0.0.1:8088").rstrip("/"),
         superset_admin_user=os.environ.get("SUPERSET_ADMIN_USER") or None,
         superset_admin_password=os.environ.get("SUPERSET_ADMIN_PASSWORD") or None,

@@ -10,6 +10,7 @@ Metadata, logs and the pid file live in SUPERSET_HOME (default $TMT_HOME/superse
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import signal
@@ -34,6 +35,24 @@ def _home() -> Path:
 def _address() -> tuple[str, int]:
     return (os.environ.get("SUPERSET_BIND_HOST") or "127.0.0.1",
             int(os.environ.get("SUPERSET_PORT") or 8088))
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
+
+
+def _refusal(env: dict[str, str], host: str) -> str | None:
+    """Why this Superset must not start: the documented admin/admin on an address others
+    can reach (a non-loopback bind, 0.0.0.0 included), set or left as the default."""
+    admin = (env.get("SUPERSET_ADMIN_USER") or LOCAL_ADMIN[0],
+             env.get("SUPERSET_ADMIN_PASSWORD") or LOCAL_ADMIN[1])
+    if not _loopback(host) and (admin[1] == LOCAL_ADMIN[1] or admin == LOCAL_ADMIN):
+        return (f"service.py: refusing to serve on {host} with the default admin password: "
+                "set SUPERSET_ADMIN_USER and SUPERSET_ADMIN_PASSWORD")
+    return None
 
 
 def _environment(home: Path) -> dict[str, str]:
@@ -66,8 +85,14 @@ def _pid(home: Path) -> int | None:
 
 
 def _healthy(host: str, port: int) -> bool:
+    probe = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
+    if ":" in probe:
+        probe = f"[{probe}]"
+    # As the TLS proxy would say it: with SUPERSET_HTTPS, plain http is redirected
+    request = urllib.request.Request(f"http://{probe}:{port}/health",
+                                     headers={"X-Forwarded-Proto": "https"})
     try:
-        with urllib.request.urlopen(f"http://{host}:{port}/health", timeout=2) as response:
+        with urllib.request.urlopen(request, timeout=2) as response:
             return response.status == 200
     except OSError:
         return False
@@ -97,9 +122,13 @@ def initialize() -> None:
 
 
 def start() -> int:
+    host, port = _address()
+    refusal = _refusal(dict(os.environ), host)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 1
     home = _home()
     home.mkdir(parents=True, exist_ok=True)
-    host, port = _address()
     began = time.monotonic()
     if _pid(home):  # ours, running or still starting
         return _wait_healthy(home, host, port, began, began)

@@ -10,6 +10,7 @@ this module once at start-up (its own design), so the environment is read here, 
 | SUPERSET_SECRET_KEY | $SUPERSET_HOME/secret_key, written by `service.py start` | required when SUPERSET_ENV=production |
 | SUPERSET_DATABASE_URI | sqlite:///$SUPERSET_HOME/superset.db | Postgres in production (docs) |
 | SUPERSET_ENV | local | `production` refuses local defaults |
+| SUPERSET_HTTPS | on in production, else off | secure session cookie, HTTPS forced (behind a TLS proxy) |
 """
 from __future__ import annotations
 
@@ -20,6 +21,20 @@ if not os.environ.get("SUPERSET_HOME"):
     raise RuntimeError("SUPERSET_HOME is not set: start Superset with deploy/superset/service.py")
 SUPERSET_HOME = Path(os.environ["SUPERSET_HOME"])
 PRODUCTION = os.environ.get("SUPERSET_ENV", "local") == "production"
+
+
+def _on(name: str, default: bool) -> bool:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise RuntimeError(f"{name} must be true or false, got {raw!r}")
+    return raw in ("1", "true", "yes", "on")
+
+
+# Secure cookies and HTTPS forced wherever Superset is served to others: production turns
+# them on unless told otherwise; a laptop on http://127.0.0.1 keeps them off.
+HTTPS = _on("SUPERSET_HTTPS", PRODUCTION)
 
 
 def _secret_key() -> str:
@@ -88,9 +103,15 @@ TALISMAN_CONFIG = {
         "script-src": ["'self'", "'strict-dynamic'"],
     },
     "content_security_policy_nonce_in": ["script-src"],
-    "force_https": False,
-    "session_cookie_secure": False,
+    "force_https": HTTPS,
+    "session_cookie_secure": HTTPS,
 }
+SESSION_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Behind the TLS proxy, requests arrive over http with X-Forwarded-Proto: https; the
+# proxy fix makes them count as HTTPS (service.py's health check says the same).
+ENABLE_PROXY_FIX = HTTPS
 CONTENT_SECURITY_POLICY_WARNING = False
 
 # No Celery: queries run in the web process; DuckDB answers the marts in milliseconds.

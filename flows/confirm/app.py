@@ -46,13 +46,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         t = TEXTS[lang]
         return message(lang, t["refused_title"], t["refused_body"], 403)
 
+    app.add_middleware(security.BodyLimit, limit=MAX_BODY)  # inside `guard`: gets its headers
+
     @app.middleware("http")
     async def guard(request: Request, call_next):
         client = request.client.host if request.client else "unknown"
         lang = language(request.query_params.get("lang"))
-        if int(request.headers.get("content-length") or 0) > MAX_BODY:
-            response = PlainTextResponse("Request too large", status_code=413)
-        elif request.url.path.startswith("/fiche/") and not limiter.allow(client):
+        if request.url.path.startswith("/fiche/") and not limiter.allow(client):
             response = message(lang, TEXTS[lang]["limited_title"], TEXTS[lang]["limited_body"],
                                429)
             response.headers["Retry-After"] = "60"

@@ -85,3 +85,46 @@ def csrf_ok(key: str, link_token: str, cookie: str | None, form_value: str | Non
         return False
     nonce, _, bound = value.rpartition(".")
     return hmac.compare_digest(nonce, cookie) and hmac.compare_digest(bound, _bound(link_token))
+
+
+class TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """At most `limit` bytes of request body, counted as they arrive: a declared
+    Content-Length over it is refused at once, and a body sent without one (chunked) is
+    refused with 413 as soon as it passes the limit, before anything reads the rest."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        from starlette.responses import PlainTextResponse
+
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.limit:
+            return await PlainTextResponse("Request too large", 413)(scope, receive, send)
+        received, started = 0, False
+
+        async def counted():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise TooLarge
+            return message
+
+        async def watched(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except TooLarge:
+            if not started:
+                await PlainTextResponse("Request too large", 413)(scope, receive, send)

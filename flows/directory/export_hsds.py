@@ -6,7 +6,6 @@ reminder contacts (people's own addresses) and their change-log rows.
 """
 from __future__ import annotations
 
-import csv
 import json
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from .. import csv_cells
 from .model import stable_id
 from .vocabularies import geography, read_seed
 
@@ -47,7 +47,7 @@ def write_hsds(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
         written = {column for row in rows for column, value in row.items() if value is not None}
         columns = [c for c in table["properties"] if c in written or c in _required(table)]
         with (folder / table["path"]).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv_cells.writer(handle, lineterminator="\n")
             writer.writerow(columns)
             writer.writerows([_text(row.get(column)) for column in columns] for row in rows)
         resources.append(_resource(name, table, columns))

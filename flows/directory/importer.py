@@ -2,7 +2,6 @@
 order, tests call them directly."""
 from __future__ import annotations
 
-import csv
 import getpass
 import json
 import os
@@ -10,6 +9,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from .. import csv_cells
 from ..errors import BadFileError, TmtError
 from ..lmia import archive
 from ..settings import Settings
@@ -83,7 +83,7 @@ def quarantine_rows(parsed: ParsedDirectory, archived: archive.ArchivedFile,
     path = folder / f"{archived.sha256}-lignes-rejetees.csv"
     headers = [header for header in parsed.headers if header]
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv_cells.writer(handle)
         writer.writerow(["ligne_source", "raison", *headers])
         for error in parsed.rejected:
             reason = error.line(archived.original_name).split(" : ", 1)[1]

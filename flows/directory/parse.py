@@ -11,7 +11,7 @@ from .group import group_rows
 from .model import Organization
 from .read import read_sheet
 from .rows import RowError, read_row, row_values
-from .text import cell_text, key
+from .text import CONTROLS, cell_text, key
 
 
 @dataclass
@@ -41,12 +41,13 @@ def parse_file(path: Path, name: str, today: date) -> ParsedDirectory:
     good: list[Organization] = []
     rejected: list[RowError] = []
     raw_rows: dict[int, dict[str, str]] = {}
-    rows_read = 0
+    rows_read = cleaned = 0
     for index in range(columns.header_row + 1, len(sheet.rows)):
         row = sheet.rows[index]
         if not any(cell_text(cell) for cell in row):
             continue
         rows_read += 1
+        cleaned += sum(1 for cell in row if isinstance(cell, str) and CONTROLS.search(cell))
         number = index + 1
         raw_rows[number] = {header: cell_text(row[i]) if i < len(row) else ""
                             for i, header in enumerate(header_row) if header}
@@ -60,6 +61,9 @@ def parse_file(path: Path, name: str, today: date) -> ParsedDirectory:
     for error in rejected:
         error.values = raw_rows[error.row]
     notes = [f"colonne ignorée (column ignored): « {header} »" for header in columns.ignored]
+    if cleaned:
+        notes.append(f"{cleaned} cellule(s) : caractères de contrôle retirés "
+                     "(control characters removed)")
     unstructured = sum(1 for organization in organizations for location in organization.locations
                        if location.hours and not location.schedules)
     if unstructured:

@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import spreadsheet_limits
 from ..errors import BadFileError
 from ..lmia.read import decode, sniff
 from .headers import Columns, find_columns
@@ -26,6 +27,7 @@ class Sheet:
 
 
 def read_sheet(path: Path, name: str) -> Sheet:
+    spreadsheet_limits.check_size(path, name)
     with path.open("rb") as handle:
         kind = sniff(handle.read(512))
     if kind == "empty":
@@ -39,9 +41,8 @@ def read_sheet(path: Path, name: str) -> Sheet:
 
 
 def _read_csv(path: Path, name: str) -> Sheet:
+    spreadsheet_limits.check_csv(path, name)  # a NUL byte anywhere refuses the file
     data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise BadFileError(name, "contenu binaire dans un CSV (binary content in a CSV file)")
     try:
         text = decode(data)
     except UnicodeDecodeError as exc:
@@ -72,16 +73,25 @@ def _read_xlsx(path: Path, name: str) -> Sheet:
 
     if not zipfile.is_zipfile(path):
         raise BadFileError(name, "XLSX corrompu ou tronqué (corrupt or truncated XLSX)")
+    spreadsheet_limits.check_xlsx(path, name)  # before calamine: it trusts the sheet's extent
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet_names = list(workbook.sheet_names)
     except (CalamineError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise BadFileError(name, f"XLSX illisible (unreadable XLSX): {exc}") from exc
+        raise BadFileError(name, f"XLSX illisible (unreadable XLSX): {_one_line(exc)}") from exc
     first_error: BadFileError | None = None
     for sheet_name in sheet_names:  # the first sheet with our headers; notes sheets are fine
-        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        try:
+            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        except Exception as exc:  # calamine raises several types for a broken sheet
+            raise BadFileError(name, f"feuille « {sheet_name} » illisible (sheet cannot be "
+                                     f"read): {_one_line(exc)}") from exc
         try:
             return Sheet(sheet_name, rows, find_columns(rows, f"{name} [{sheet_name}]"))
         except BadFileError as exc:
             first_error = first_error or exc
     raise first_error or BadFileError(name, "classeur sans feuille (workbook without sheets)")
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__

@@ -11,6 +11,10 @@ from datetime import date, datetime
 from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Control characters (C0 but tab and line breaks, DEL, C1) and the invisible marks that
+# reorder text (bidirectional overrides): never part of what a person typed on purpose.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                      r"\u2066-\u2069]")
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LIST_SEPARATORS = re.compile(r"[,;/\n]+")
@@ -22,7 +26,8 @@ _ADMIN_PREFIX = re.compile(r"^(ville|city|town|municipalite|paroisse|canton|vill
 
 def cell_text(value: object) -> str:
     """A cell as text. Line breaks are kept (they separate list items); other runs of
-    spaces, no-break spaces included, collapse. Whole floats (3.0) read as 3."""
+    spaces, no-break spaces included, collapse; control characters are removed (counted
+    by parse.py). Whole floats (3.0) read as 3."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -33,7 +38,7 @@ def cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = CONTROLS.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 

@@ -9,6 +9,7 @@ import re
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
+from .. import email_address
 from .text import first_line, key
 
 
@@ -35,7 +36,6 @@ STATUSES = {
                      "ne pas recommander"},
 }
 _STATUS_BY_KEY = {word: status for status, words in STATUSES.items() for word in words}
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _POSTAL = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])\s*-?\s*(\d[ABCEGHJ-NPRSTV-Z]\d)$")
 _EXTENSION = re.compile(r"(?:poste|post|p\.|ext\.?|extension|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
 _MONTHS = {"janvier": 1, "janv": 1, "jan": 1, "january": 1, "fevrier": 2, "fevr": 2, "fev": 2,
@@ -83,9 +83,10 @@ def status(text: str) -> str:
 
 def email(text: str) -> str:
     value = text.strip().removeprefix("mailto:").strip("<> ")
-    if "\n" in value or " " in value or not _EMAIL.match(value):
-        raise Problem(f"« {first_line(text)} » : courriel invalide (invalid email)")
-    return value.lower()
+    try:
+        return email_address.stored(value)
+    except email_address.BadAddress as exc:
+        raise Problem(f"« {first_line(text)} » : courriel invalide (invalid email)") from exc
 
 
 def url(text: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -88,14 +87,20 @@ def append_manifest(archive_dir: Path, record: ArchivedFile, validators: dict) -
 
 
 def quarantine(quarantine_dir: Path, archived: ArchivedFile, reason: str) -> Path:
-    """Set a bad file aside with its one-line reason. The archive keeps its own copy."""
+    """Set a bad file aside with its one-line reason. The quarantined file is a hard link
+    to the archived one (read-only, never changed): a 1 GB file is not stored twice. Where
+    the two folders are on different filesystems, the record names the archived file."""
     quarantine_dir.mkdir(parents=True, exist_ok=True)
     target = quarantine_dir / archived.path.name
     if not target.exists():
-        shutil.copyfile(archived.path, target)
+        try:
+            os.link(archived.path, target)
+        except OSError:
+            target = archived.path
     (quarantine_dir / f"{archived.sha256}.reason.txt").write_text(reason + "\n", encoding="utf-8")
     with (quarantine_dir / "quarantine.jsonl").open("a", encoding="utf-8") as handle:
         handle.write(json.dumps({"sha256": archived.sha256, "source_url": archived.source_url,
                                  "original_name": archived.original_name, "reason": reason,
+                                 "file": str(target),
                                  "quarantined_at": now_iso()}, ensure_ascii=False) + "\n")
     return target

@@ -47,8 +47,9 @@ class Decoded:
             shown.append(example[:120])
 
 
-def decode(data: bytes) -> Decoded:
-    """The whole file as text with `\\n` line ends, and what had to be repaired."""
+def decode(data: bytes, strip_controls: bool = True) -> Decoded:
+    """The whole file as text with `\\n` line ends, and what had to be repaired. Control
+    characters are stripped and counted unless the caller counts them per cell itself."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         decoded = Decoded(_utf16(data), "utf-16")
     else:
@@ -59,7 +60,7 @@ def decode(data: bytes) -> Decoded:
     decoded.text = decoded.text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
     if _MOJIBAKE.search(decoded.text):
         decoded.text = _fix_mojibake(decoded.text, decoded)
-    controls = _CONTROL.findall(decoded.text)
+    controls = _CONTROL.findall(decoded.text) if strip_controls else ()
     if controls:  # NUL and other C0 controls never belong in a name or an address
         kind = "control character removed"
         decoded.repairs[kind] += len(controls)
@@ -69,9 +70,11 @@ def decode(data: bytes) -> Decoded:
 
 
 def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte order mark: NULs on one side of most characters, not both."""
     head = data[:2000]
-    return len(head) >= 20 and (head[1::2].count(0) > 0.4 * len(head) / 2
-                                or head[0::2].count(0) > 0.4 * len(head) / 2)
+    half = len(head) / 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return len(head) >= 20 and max(even, odd) > 0.4 * half and min(even, odd) < 0.05 * half
 
 
 def _utf16(data: bytes) -> str:

@@ -1,5 +1,10 @@
 """HTTP for the LMIA pull: streaming downloads with a size cap, conditional requests and
-retries with backoff on network errors and 5xx only (a 404 will not fix itself)."""
+retries with backoff on network errors and 5xx only (a 404 will not fix itself).
+
+Every connection goes through the site check's address guard (flows/sitecheck/connect.py):
+a CKAN answer is hostile input like a web page, so a resource URL or a redirect to a
+private, loopback, link-local or metadata address is refused, with its own allow list
+(TMT_LMIA_ALLOW_NETWORKS, for tests). No proxy, no .netrc."""
 from __future__ import annotations
 
 import hashlib
@@ -12,6 +17,8 @@ from pathlib import Path
 import requests
 
 from ..errors import TmtError
+from ..sitecheck.addresses import Network, UnsafeTarget, check_url
+from ..sitecheck.connect import Guard, session
 
 log = logging.getLogger(__name__)
 CHUNK = 256 * 1024
@@ -22,6 +29,10 @@ class TransientHTTPError(Exception):
     """Worth another try: the network dropped, the server said 5xx, the body came short."""
 
 
+def guarded_session(user_agent: str, allowed: tuple[Network, ...] = ()) -> requests.Session:
+    return session(Guard(allowed), user_agent, pools=4)
+
+
 @dataclass
 class HttpPolicy:
     user_agent: str
@@ -29,7 +40,7 @@ class HttpPolicy:
     retries: int = 4
     backoff_s: float = 1.0
     max_bytes: int = 200 * 1024 * 1024
-    session: requests.Session = field(default_factory=requests.Session)
+    session: requests.Session = field(default_factory=lambda: guarded_session("ObservatoireTMT"))
 
 
 @dataclass(frozen=True)
@@ -44,16 +55,25 @@ class Download:
 
 
 def with_retries(policy: HttpPolicy, url: str, attempt_once):
-    """Call attempt_once() until it succeeds, retrying transient failures with backoff."""
+    """Call attempt_once() until it succeeds, retrying transient failures with backoff.
+    A URL or redirect the address guard refuses is one line, never retried."""
+    try:
+        check_url(url)
+    except UnsafeTarget as exc:
+        raise TmtError(f"{url}: not fetched: {exc}") from None
     for attempt in range(policy.retries + 1):
         try:
             return attempt_once()
+        except UnsafeTarget as exc:
+            raise TmtError(f"{url}: not fetched: {exc} (TMT_LMIA_ALLOW_NETWORKS)") from None
         except (TransientHTTPError, *TRANSIENT) as exc:
             if attempt == policy.retries:
                 raise TmtError(f"{url}: failed after {attempt + 1} attempts: {_short(exc)}") from exc
             delay = policy.backoff_s * (2 ** attempt)
             log.warning("%s: %s; retrying in %.1fs", url, _short(exc), delay)
             time.sleep(delay)
+        except requests.RequestException as exc:  # a redirect to ftp://, a malformed URL
+            raise TmtError(f"{url}: not fetched: {_short(exc)}") from None
     raise AssertionError("unreachable")
 
 

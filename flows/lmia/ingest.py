@@ -9,8 +9,9 @@ from pathlib import Path
 
 from ..errors import BadFileError, TmtError
 from ..settings import Settings
+from ..sitecheck.addresses import parse_networks
 from . import archive, load
-from .http import HttpPolicy, download
+from .http import HttpPolicy, download, guarded_session
 from .parse import parse_job
 from .sources import Candidate
 
@@ -42,9 +43,15 @@ class FileReport:
 
 
 def http_policy(settings: Settings) -> HttpPolicy:
+    """Downloads through the site check's address guard (TMT_LMIA_ALLOW_NETWORKS)."""
+    try:
+        allowed = parse_networks(settings.lmia_allow_networks, "TMT_LMIA_ALLOW_NETWORKS")
+    except ValueError as exc:
+        raise TmtError(str(exc)) from exc
     return HttpPolicy(user_agent=settings.user_agent, timeout_s=settings.http_timeout_s,
                       retries=settings.http_retries, max_bytes=settings.download_max_bytes,
-                      backoff_s=float(os.environ.get("TMT_HTTP_BACKOFF_S") or 1.0))
+                      backoff_s=float(os.environ.get("TMT_HTTP_BACKOFF_S") or 1.0),
+                      session=guarded_session(settings.user_agent, allowed))
 
 
 def _state_path(settings: Settings) -> Path:

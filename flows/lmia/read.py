@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import spreadsheet_limits
 from ..errors import BadFileError
 from .decode import Decoded
 from .decode import decode as decode_bytes
@@ -40,8 +41,9 @@ def sniff(head: bytes) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 when it is valid UTF-8, else Windows-1252 (WHATWG), repaired (decode.py)."""
-    return decode_bytes(data).text
+    """UTF-8 when it is valid UTF-8, else Windows-1252 (WHATWG), repaired (decode.py); control
+    characters left for the caller, which cleans and counts them per cell (the directory)."""
+    return decode_bytes(data, strip_controls=False).text
 
 
 def read_sheets(path: Path, name: str) -> Iterator[Sheet]:
@@ -65,6 +67,7 @@ def _read_xlsx(path: Path, name: str) -> Iterator[Sheet]:
     # python-calamine (Rust) reads a sheet 10-50x faster than openpyxl's row loop.
     from python_calamine import CalamineError, CalamineWorkbook
 
+    spreadsheet_limits.check_xlsx(path, name)  # before calamine: it trusts the sheet's extent
     if not zipfile.is_zipfile(path):
         raise BadFileError(name, "corrupt or truncated XLSX (not a complete zip archive)")
     try:
@@ -81,6 +84,7 @@ def _read_xlsx(path: Path, name: str) -> Iterator[Sheet]:
 
 
 def _read_csv(path: Path, name: str) -> Sheet:
+    spreadsheet_limits.check_csv(path, name)  # size, NUL bytes anywhere, lines, cells
     data = path.read_bytes()
     decoded = decode_bytes(data)
     text = decoded.text

@@ -74,7 +74,9 @@ class Channels:
     def for_recipient(self, recipient: str) -> list[Destination]:
         """The `org-reminders` email entry, addressed to one organization. Built from the
         entry's URL as written (apprise's url() drops the sender's address when it has a
-        display name), with the recipient in place of any `to`."""
+        display name), without its `to`; the recipient (email_address.for_smtp form) is
+        then set as the plugin's only target. It never goes through apprise's URL and
+        address parsing, which reads `'` as a quote: `o'brien@…` became `brien@…`."""
         import apprise
         from apprise.plugins.email import NotifyEmail
 
@@ -88,10 +90,12 @@ class Channels:
         scheme, netloc, _, query, fragment = urlsplit(self.reminder_urls[0])
         query = urlencode([(name, value) for name, value in parse_qsl(query)
                            if name.lower() != "to"], quote_via=quote)
-        addressed = apprise.Apprise.instantiate(
-            urlunsplit((scheme, netloc, "/" + quote(recipient, safe=""), query, fragment)))
+        addressed = apprise.Apprise.instantiate(urlunsplit((scheme, netloc, "/", query,
+                                                            fragment)))
         if addressed is None:
             raise TmtError(f"{self.path}: cannot address the org-reminders entry to {recipient}")
+        addressed.targets = [(False, recipient)]
+        addressed.cc, addressed.bcc = set(), set()
         return [self._destination(addressed, key_extra=recipient.lower(),
                                   pace=entries[0].url(privacy=True))]
 

@@ -194,6 +194,11 @@ def mark_waiting(path: Path, message_id: int, reason: str) -> None:
                     attempts = max(attempts - 1, 0) where id = ?""", (reason, message_id))
 
 
+def set_recipient(path: Path, message_id: int, recipient: str) -> None:
+    """The address as handed to SMTP (an older row may hold it as written)."""
+    _write(path, "update outbox set recipient = ? where id = ?", (recipient, message_id))
+
+
 def mark_failed(path: Path, message_id: int, error: str) -> None:
     _write(path, "update outbox set status = 'failed', last_error = ?, claimed_by = null "
                  "where id = ?", (error, message_id))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from .. import sqlite_state
+from .. import email_address, sqlite_state
 from ..confirm import listing as listings
 from ..confirm import store as confirmations
 from ..settings import Settings
@@ -59,6 +59,15 @@ class Organization:
     last_confirmed: date | None
     history: dict[str, dict[str, datetime | None]] = field(default_factory=dict)
     changes: list[tuple[date, tuple[str, ...]]] = field(default_factory=list)
+
+
+def _smtp_form(address: str | None) -> str | None:
+    """The address as the mail server will get it, or None (call instead) when it cannot
+    take mail: a directory imported before addresses were validated may hold one."""
+    try:
+        return email_address.for_smtp(address) if address else None
+    except email_address.BadAddress:
+        return None
 
 
 def months_before(day: date, months: int) -> date:
@@ -147,7 +156,7 @@ def organizations(settings: Settings) -> list[Organization]:
         dates = [day for day in (entry.last_confirmed_at,
                                  confirmed_online[oid].date() if oid in confirmed_online else None)
                  if day is not None]
-        found.append(Organization(entry, contacts.get(oid) or entry.email or None,
+        found.append(Organization(entry, _smtp_form(contacts.get(oid) or entry.email),
                                   max(dates) if dates else None, history.get(oid, {}),
                                   changes.get(oid, [])))
     return found

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
+from .. import email_address
 from ..errors import TmtError
 from ..settings import Settings
 from . import channels as channel_config
@@ -113,6 +114,17 @@ def send_due(settings: Settings, now: datetime | None = None,
 
 def _send_one(settings, channels, message, now, me, report) -> None:
     path = settings.outbox_db
+    if message["tag"] == "org-reminders" and message["recipient"]:
+        try:  # the outbox names the address handed to SMTP, exactly
+            address = email_address.for_smtp(message["recipient"])
+        except email_address.BadAddress as exc:
+            if outbox.claim(path, message["id"], me, now) is not None:
+                outbox.mark_failed(path, message["id"], f"{message['recipient']}: {exc}")
+                report.failed += 1
+            return
+        if address != message["recipient"]:
+            outbox.set_recipient(path, message["id"], address)
+            message = {**message, "recipient": address}
     destinations = destinations_for(channels, message)
     if not destinations:
         report.waiting += 1

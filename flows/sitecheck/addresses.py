@@ -35,7 +35,8 @@ class UnsafeTarget(Exception):
     """The check must not go there. Not an OSError, so no HTTP layer retries or wraps it."""
 
 
-def parse_networks(text: str | None) -> tuple[Network, ...]:
+def parse_networks(text: str | None, setting: str = "TMT_SITECHECK_ALLOW_NETWORKS"
+                   ) -> tuple[Network, ...]:
     """`127.0.0.1/32, 127.0.0.3` → networks; a bad entry raises ValueError naming it."""
     networks = []
     for item in (text or "").replace(";", ",").split(","):
@@ -43,7 +44,7 @@ def parse_networks(text: str | None) -> tuple[Network, ...]:
             try:
                 networks.append(ipaddress.ip_network(item.strip(), strict=False))
             except ValueError as exc:
-                raise ValueError(f"TMT_SITECHECK_ALLOW_NETWORKS: {item.strip()!r} is not an "
+                raise ValueError(f"{setting}: {item.strip()!r} is not an "
                                  f"IP network ({exc})") from exc
     return tuple(networks)
 

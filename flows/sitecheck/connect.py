@@ -107,7 +107,10 @@ class _Guarded:
         watch = getattr(_current, "watch", None)
         if watch is not None:
             watch.add(self)
-        return super().request(*args, **kwargs)
+        sent = super().request(*args, **kwargs)
+        if watch is not None:
+            watch.add(self)  # the socket opened (and TLS-wrapped) by this request
+        return sent
 
 
 def _pool_classes(guard: Guard):

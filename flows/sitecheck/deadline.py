@@ -4,6 +4,12 @@ A read timeout bounds each wait for bytes, not the whole answer: a server that d
 byte a second never trips it. Each check gets a Watch; the connections it uses report to
 it (connect.watch_connections), and one reaper thread shuts their sockets down when the
 deadline passes, which ends any blocked read at once. The fetch then reports `timeout`.
+
+The watch keeps the sockets themselves, not only the connections: once http.client knows
+a response will close its connection (`Connection: close`, no length), it sets
+`connection.sock` to None and the response alone holds the socket. A shut-down socket
+reads as the end of a close-delimited body, so the reader asks `expired` before calling
+a body complete (fetch.Fetcher._read).
 """
 from __future__ import annotations
 
@@ -23,34 +29,41 @@ class Watch:
         self.expired = False
         self.finished = False
         self._connections: list = []
+        self._sockets: list = []
         self._lock = threading.Lock()
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 
     def add(self, connection) -> None:
+        """Called before and after each request on `connection`: the socket it has then
+        is kept, whatever the connection does with it later."""
+        sock = getattr(connection, "sock", None)
         with self._lock:
-            self._connections.append(connection)
+            if connection not in self._connections:
+                self._connections.append(connection)
+            if sock is not None and sock not in self._sockets:
+                self._sockets.append(sock)
             expired = self.expired
         if expired:
-            _shut(connection)
+            _shut(sock or getattr(connection, "sock", None))
 
     def expire(self) -> None:
         with self._lock:
             if self.finished:
                 return
             self.expired = True
-            connections = list(self._connections)
-        for connection in connections:
-            _shut(connection)
+            sockets = self._sockets + [getattr(connection, "sock", None)
+                                       for connection in self._connections]
+        for sock in sockets:
+            _shut(sock)
 
 
-def _shut(connection) -> None:
-    sock = getattr(connection, "sock", None)
+def _shut(sock) -> None:
     if sock is not None:
         try:
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
+        except OSError:  # already closed
             pass
 
 
@@ -81,6 +94,7 @@ class Reaper:
             with watch._lock:
                 watch.finished = True
                 watch._connections.clear()  # it waits in the heap until its deadline
+                watch._sockets.clear()
 
     def stop(self) -> None:
         with self._wake:

@@ -251,6 +251,9 @@ class Fetcher:
             return False
         finally:
             result.bytes += response.raw.tell()
+        if watch.expired:  # a socket shut at the deadline reads as a close-delimited end
+            result.fail("timeout", _describe(None, watch, self.policy))
+            return False
         result.body = b"".join(chunks)
         return True
 
@@ -271,7 +274,7 @@ def _error_kind(exc: BaseException) -> str:
     return "connect"
 
 
-def _describe(exc: BaseException, watch: Watch, policy: Policy) -> str:
+def _describe(exc: BaseException | None, watch: Watch, policy: Policy) -> str:
     if watch.expired:
         return f"no complete answer within the {policy.deadline_s:g} s deadline"
     if isinstance(exc, requests.ConnectTimeout):

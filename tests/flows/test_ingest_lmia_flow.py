@@ -23,7 +23,8 @@ def raw_counts():
 
 
 @pytest.fixture
-def ckan(shared_lmia):
+def ckan(shared_lmia, monkeypatch):
+    monkeypatch.setenv("TMT_LMIA_ALLOW_NETWORKS", "127.0.0.1/32")  # the guard refuses loopback
     with FakeCkan() as server:
         server.publish("tfwp_2017q3_positive_en.csv", (shared_lmia / CSV_2017).read_bytes(),
                        TITLE.format("2017Q3"), "en")

@@ -146,3 +146,27 @@ def test_secrets_come_from_the_environment_and_stay_out_of_the_outbox(
     assert sender.send_due(settings).retrying == 1  # this server offers no AUTH
     (row,) = outbox.pending(settings.outbox_db)
     assert "s3cret-Pa55word" not in row["last_error"] and row["last_error"]
+
+
+ADDRESSES = [  # what organizations use: RCPT TO must carry each one exactly
+    ("o'brien@example.org", "o'brien@example.org"),
+    ("accueil+tmt@example.org", "accueil+tmt@example.org"),
+    ("jean-luc.d'arcy@services.region.example.org", "jean-luc.d'arcy@services.region.example.org"),
+    ("info@organisme-québec.example.org", "info@xn--organisme-qubec-mnb.example.org"),
+    ("a&b_c=d~e@example.org", "a&b_c=d~e@example.org"),
+]
+
+
+def test_each_address_reaches_smtp_exactly_and_the_outbox_says_so(smtp, configured):
+    settings = configured(smtp.port)
+    outbox.enqueue(settings.outbox_db, [outbox.Message(
+        "org-reminders", "listing_reminder_first", "notice",
+        {"subject": "Votre fiche", "text": f"Bonjour {n}", "organization_name": f"Org {n}"},
+        recipient=written) for n, (written, _) in enumerate(ADDRESSES)])
+    report = sender.send_due(settings)
+    assert (report.sent, report.failed) == (len(ADDRESSES), 0), report.errors
+    smtp.mailbox.wait_for(len(ADDRESSES))
+    handed = [recipients for _, recipients in smtp.mailbox.envelopes]
+    assert sorted(handed) == sorted([[wire] for _, wire in ADDRESSES])
+    recorded = {row["recipient"] for row in outbox.rows(settings.outbox_db, "sent")}
+    assert recorded == {wire for _, wire in ADDRESSES}

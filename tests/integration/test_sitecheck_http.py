@@ -6,6 +6,8 @@ Traffic goes only to 127.0.0.0/8: 127.0.0.1 is allowed (TMT_SITECHECK_ALLOW_NETW
 """
 from __future__ import annotations
 
+import time
+
 import duckdb
 import pytest
 
@@ -86,6 +88,21 @@ def test_every_status_and_nothing_changes_twice(servers, home):
     assert again[f"{base}/ok"][:4] == ("ok", 200, None, False)  # timestamps, tokens: no change
     status, _, _, changed, touches, *_ = again[f"{base}/news"]
     assert (status, changed, touches) == ("changed", True, ["hours"])
+
+
+def test_the_deadline_holds_for_every_response_shape(servers, home, monkeypatch):
+    """A byte every 0.2 s never trips the read timeout: the deadline ends the check whether
+    the body is delimited by a length, by chunks or by the server closing the connection
+    (http.client forgets that socket as soon as it knows the response will close it)."""
+    inside, _ = servers
+    monkeypatch.setenv("TMT_SITECHECK_DEADLINE_S", "2")
+    monkeypatch.setenv("TMT_SITECHECK_RETRIES", "0")
+    urls = [f"{inside.base}/drip", f"{inside.base}/drip-close", f"{inside.base}/drip-chunked"]
+    started = time.monotonic()
+    results = check(urls)
+    assert time.monotonic() - started < 4.5  # the drips last 8 s and more
+    assert {url: row[0] for url, row in results.items()} == dict.fromkeys(urls, "timeout")
+    assert all("2 s deadline" in row[2] for row in results.values())
 
 
 def test_redirect_out_of_the_allowed_networks_names_the_address(servers, home):

@@ -2,7 +2,9 @@
 
 Faults are injected per path and consumed one request at a time: `500`, `reset` (the
 connection is dropped mid-answer), `slow` (headers then a pause longer than the client's
-timeout), `short` (a body shorter than its Content-Length).
+timeout), `short` (a body shorter than its Content-Length). `redirects` sends a path
+elsewhere. The download's address guard refuses loopback: tests allow 127.0.0.1 with
+TMT_LMIA_ALLOW_NETWORKS, and a FakeCkan on 127.0.0.2 plays an address it must not reach.
 """
 from __future__ import annotations
 
@@ -20,19 +22,21 @@ DATASET_ID = "90fed587-1364-4f33-a9ee-208181dc0b97"
 
 
 class FakeCkan:
-    def __init__(self):
+    def __init__(self, address: str = "127.0.0.1"):
         self.files: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}  # path → Location
         self.resources: list[dict] = []
         self.faults: dict[str, list[str]] = defaultdict(list)
         self.hits: Counter = Counter()      # requests per path
         self.full_bodies: Counter = Counter()  # 200 answers with a body, per path
         self.slow_seconds = 3.0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer((address, 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
 
     def dataset_url(self) -> str:
         return f"{self.base_url}/data/en/dataset/{DATASET_ID}"
@@ -47,6 +51,11 @@ class FakeCkan:
             "name_translated": {"en": title, "fr": title}, "language": [language],
             "format": Path(name).suffix.lstrip(".").upper(), "last_modified": last_modified,
             "url": f"{self.base_url}/files/{name}"})
+
+    def add_resource_at(self, url: str, title: str) -> None:
+        """A resource whose URL is anywhere (what a compromised or spoofed portal lists)."""
+        self.resources.append({"id": url, "name": title, "language": ["en"], "format": "CSV",
+                               "url": url})
 
     def add_other_resource(self, name: str, title: str) -> None:
         self.files[name] = b"a,b\n1,2\n"
@@ -72,6 +81,12 @@ class FakeCkan:
                 url = urlsplit(self.path)
                 ckan.hits[url.path] += 1
                 fault = ckan.faults[url.path].pop(0) if ckan.faults[url.path] else None
+                if url.path in ckan.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", ckan.redirects[url.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
                 if fault == "500":
                     return self._send(500, b"oops", "text/plain")
                 if fault == "reset":

@@ -126,6 +126,17 @@ def utf16(table, total):
     return to_csv(table, encoding="utf-16"), ".csv"
 
 
+def utf16_without_bom(table, total):
+    return to_csv(table, encoding="utf-16-le"), ".csv"
+
+
+def stray_nul(table, total):
+    """One NUL byte inside an employer name (a corrupted save): stripped, counted."""
+    data = to_csv(table)
+    at = data.index(b",", len(data) // 2) - 2
+    return data[:at] + b"\x00" + data[at:], ".csv"
+
+
 def semicolons(table, total):
     return to_csv(table, encoding="utf-8-sig", delimiter=";"), ".csv"
 
@@ -234,12 +245,13 @@ def empty_employer(table, total):
 
 PERTURBATIONS: dict[str, Callable] = {
     function.__name__: function for function in (
-        thousands_total, spaced_total, windows_1252_with_dos_bytes, utf16, semicolons, tabs,
+        thousands_total, spaced_total, windows_1252_with_dos_bytes, utf16, utf16_without_bom,
+        stray_nul, semicolons, tabs,
         line_feeds, header_typos, lost_leading_zeros, title_cut_by_in2csv, no_title,
         header_further_down, footnotes_without_marker, padded_cells, mojibake,
         as_xlsx_with_more_sheets, empty_employer)
 }
 # What a perturbation leaves different on purpose (everything else must be equal).
-CHANGES_TEXT = {"mojibake", "windows_1252_with_dos_bytes"}  # repaired: text equal too
+CHANGES_TEXT = {"mojibake", "windows_1252_with_dos_bytes", "stray_nul"}  # repaired: text equal too
 FLAGS_A_ROW = {"empty_employer"}
 

@@ -132,6 +132,22 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 time.sleep(0.1)
             return None
+        if path in ("/drip-close", "/drip-chunked"):  # no length: the body ends with it
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            if path == "/drip-close":
+                self.send_header("Connection", "close")  # http.client drops its socket
+            else:
+                self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for _ in range(40):  # 8 s in all: past any deadline the tests set
+                self.wfile.write(b"x" if path == "/drip-close" else b"1\r\nx\r\n")
+                self.wfile.flush()
+                time.sleep(0.2)
+            if path == "/drip-chunked":
+                self.wfile.write(b"0\r\n\r\n")
+            self.close_connection = True
+            return None
         if path == "/huge":
             return self.send(200, b"x" * 300_000)
         if path == "/huge-chunked":

@@ -32,8 +32,31 @@ def test_the_four_dashboards_load_with_every_reference_resolved(tree):
     assert titles == DASHBOARDS
     database, = tree.of_kind("databases").values()
     assert database["sqlalchemy_uri"] == "duckdb:////srv/tmt/warehouse/tmt.duckdb"
-    assert database["extra"]["engine_params"]["connect_args"] == {"read_only": True}
+    assert database["extra"]["engine_params"]["connect_args"]["read_only"] is True
     assert not database["allow_dml"] and not database["allow_run_async"]
+
+
+def test_superset_reads_the_serving_file_and_nothing_else(tree, tmp_path):
+    """The committed connect_args handed to DuckDB as duckdb_engine does: the marts
+    answer; writing, other files, attaching and extensions do not."""
+    import duckdb
+
+    serving, other = tmp_path / "tmt.duckdb", tmp_path / "work.duckdb"
+    for path in (serving, other):
+        with duckdb.connect(str(path)) as con:
+            con.execute("create schema marts; create table marts.t as select 42 as answer")
+    database, = tree.of_kind("databases").values()
+    args = database["extra"]["engine_params"]["connect_args"]
+    with duckdb.connect(str(serving), read_only=args["read_only"],
+                        config=dict(args["config"])) as con:
+        assert con.sql("select answer from marts.t").fetchall() == [(42,)]
+        for attack in ("delete from marts.t", f"copy marts.t to '{tmp_path / 'out.csv'}'",
+                       f"attach '{other}' as w (read_write)",
+                       f"select * from read_text('{other}')",
+                       "install httpfs", "set enable_external_access = true"):
+            with pytest.raises(duckdb.Error):
+                con.execute(attack)
+    assert not (tmp_path / "out.csv").exists()
 
 
 def test_no_integer_ids_are_committed():

@@ -121,3 +121,60 @@ def test_reminder_contacts_are_not_published(package):
     assert "contact" not in {resource["name"] for resource in descriptor["resources"]}
     text = "".join(path.read_text(encoding="utf-8") for path in folder.glob("*.csv"))
     assert "coordination@jardins.example.org" not in text
+
+
+def is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0",
+           "\t=1+1", "\r=1+1"]
+
+
+def test_no_exported_cell_starts_a_formula(tmp_path, monkeypatch):
+    """Cells an organization's editor typed as formulas are written as text (a leading
+    `'`) in every CSV file: organizations, locations, metadata and the rest; numbers
+    such as a negative longitude stay numbers."""
+    monkeypatch.setenv("TMT_HOME", str(tmp_path))
+    hostile = [dict(row) for row in messy.ROWS]
+    first = hostile[0]
+    first["description"], first["alternate_name"] = HOSTILE[0], HOSTILE[1]
+    first["address"] = HOSTILE[3] + ", rue de l'Exemple"
+    hostile[1]["description"] = HOSTILE[2]
+    hostile[1]["alternate_name"] = HOSTILE[4]
+    antenna = next(row for row in hostile if row["name"] == "Antenne fictive de Victoriaville")
+    antenna["name"] = "=HYPERLINK(\"http://attaquant.example.net\",\"Antenne\")"
+    run_import(messy.write_csv(tmp_path / "repertoire.csv", hostile))
+    edited = [dict(row) for row in hostile]
+    edited[1]["description"] = HOSTILE[5]
+    run_import(messy.write_csv(tmp_path / "repertoire-modifie.csv", edited))
+    with duckdb.connect(str(get_settings().work_db), read_only=True) as con:
+        write_hsds(con, tmp_path / "hsds")
+    cells = {}
+    for path in (tmp_path / "hsds").glob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                cells.update((cell, path.name) for cell in row)
+    starting = {cell: name for cell, name in cells.items()
+                if cell[:1] in ("=", "+", "-", "@", "\t", "\r")}
+    assert [cell for cell in starting if not is_number(cell)] == []  # numbers only
+    written = {cell.lstrip("'") for cell in cells if cell.startswith("'")}
+    assert {"=cmd|' /C calc'!A0", "+1+1", "-2+3"} <= written
+    assert {name for cell, name in cells.items() if cell.startswith("'")} \
+        >= {"organizations.csv", "locations.csv", "metadata.csv"}
+
+
+def test_the_rejected_rows_file_and_sql_csv_are_neutralized_too(tmp_path, monkeypatch):
+    from flows.sql import render
+
+    assert render(["nom", "longitude"], [("=1+1", -73.5), ("-73.5", None)], "csv") \
+        == "nom,longitude\n'=1+1,-73.5\n-73.5,"
+    monkeypatch.setenv("TMT_HOME", str(tmp_path))
+    rows = [dict(messy.ROWS[0]), messy.row(name="@SUM(1+1)", regions_served="Nulle part")]
+    _, _, quarantined, _ = run_import(messy.write_csv(tmp_path / "repertoire.csv", rows))
+    text = quarantined.read_text(encoding="utf-8-sig")
+    assert "'@SUM(1+1)" in text and ",@SUM" not in text

@@ -123,6 +123,27 @@ def test_addresses_are_normalized():
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("O'Brien@Example.org", "o'brien@example.org"),
+    ("accueil+tmt@example.org", "accueil+tmt@example.org"),
+    ("jean-luc@services.region.example.org", "jean-luc@services.region.example.org"),
+    ("info@organisme-québec.example.org", "info@organisme-québec.example.org"),
+    ("info@xn--organisme-qubec-mnb.example.org", "info@organisme-québec.example.org"),
+])
+def test_addresses_organizations_use_are_kept(text, expected):
+    assert values.email(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "a..b@example.org", "a@b@example.org", "josé@example.org", "a\x00b@example.org",
+    "\"quoted\"@example.org", "Name <a@example.org>", "a@example.org,b@example.org",
+    "a@-example.org",
+])
+def test_addresses_a_mail_server_could_misread_are_refused(text):
+    with pytest.raises(values.Problem, match="courriel invalide"):
+        values.email(text)
+
+
+@pytest.mark.parametrize("text, expected", [
     ("lun-ven 8 h 30 - 16 h 30", [Schedule(WEEKDAYS, "08:30", "16:30")]),
     ("Lundi au vendredi, 9h à 17h", [Schedule(WEEKDAYS, "09:00", "17:00")]),
     ("du lundi au vendredi de 8 h 30 à 16 h 30", [Schedule(WEEKDAYS, "08:30", "16:30")]),

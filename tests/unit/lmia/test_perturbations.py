@@ -61,7 +61,7 @@ def test_perturbed_file_parses_to_the_original_figures(tmp_path, name, perturbat
         assert after.columns["employer_name"].count(None) == 1
     else:
         assert after.columns["employer_name"] == before.columns["employer_name"] or \
-            perturbation == "windows_1252_with_dos_bytes"
+            perturbation in ("windows_1252_with_dos_bytes", "stray_nul")
     if perturbation in CHANGES_TEXT:
         assert after.repairs, "the repair is counted in the report"
         _same_text_where_it_could_be_written(before, after, perturbation)
