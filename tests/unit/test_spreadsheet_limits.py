@@ -12,11 +12,8 @@ import subprocess
 import sys
 from datetime import date
 
-import pytest
-
 from flows.directory.parse import parse_file
 from flows.directory.text import cell_text
-from flows.errors import BadFileError
 from flows.lmia import ingest
 from flows.lmia.sources import Candidate
 from flows.settings import get_settings
