@@ -37,3 +37,18 @@ def prefect_engine():
 
     with prefect_test_harness(server_startup_timeout=60):
         yield
+
+
+# The fast lane (`pytest -m "not slow"`, README): everything that starts a server, a
+# subprocess of `tmt`, a dbt build or a browser is `slow` wherever it lives; the rest runs
+# in well under two minutes on two cores.
+SLOW_FOLDERS = ("integration", "flows", "dbt")
+SLOW_FIXTURES = {"prefect_engine", "prefect_api"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = Path(str(item.fspath)).relative_to(REPO_ROOT / "tests").parts[0]
+        if folder in SLOW_FOLDERS or SLOW_FIXTURES & set(item.fixturenames) \
+                or item.get_closest_marker("prefect") or item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.slow)
