@@ -86,7 +86,7 @@ elif mode == "floor":
                 [str(path), encoding]).fetchall()[0][0]
         except duckdb.Error:  # DuckDB's latin-1 refuses Windows-1252's 0x80-0x9F: C csv module
             import csv, io
-            rows += len(list(csv.reader(io.StringIO(data.decode("latin-1")))))
+            rows += len(list(csv.reader(io.StringIO(data.decode("latin-1"), newline=""))))
 elif mode == "baseline":
     from bench.baseline_pandas_openpyxl import parse
     started = time.perf_counter()
