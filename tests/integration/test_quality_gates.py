@@ -115,10 +115,12 @@ PERIOD_ROWS = """select source_file, source_row, address, municipality_code, geo
                         approved_positions from marts.fct_lmia_positions
                  where period_start = ? order by all"""
 RENAME = """update raw.lmia_rows set employer_name = 'Ferme renommée'
-            where file_sha256 = (select file_sha256 from raw.lmia_files
-                                 where period_year = 2025 and superseded_by is null)
-                and source_row = (select min(source_row) from raw.lmia_rows
-                                  where employer_name <> 'Ferme renommée')"""
+            where rowid = (select lmia_rows.rowid from raw.lmia_rows
+                           inner join raw.lmia_files
+                               on lmia_rows.file_sha256 = lmia_files.file_sha256
+                           where lmia_files.period_year = 2025
+                               and lmia_files.superseded_by is null
+                           order by lmia_rows.source_row limit 1)"""
 
 
 def test_a_bad_quarter_is_withheld_and_every_other_period_published(home):

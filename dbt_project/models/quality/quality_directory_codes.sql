@@ -8,16 +8,16 @@ organizations as (
 
 listed_codes as (
     select organization_id, name, 'region_codes' as list_name,
-        unnest(string_split(region_codes, ',')) as code
+        unnest(string_to_array(region_codes, ',')) as code
     from organizations
     union all
-    select organization_id, name, 'mrc_codes', unnest(string_split(mrc_codes, ','))
+    select organization_id, name, 'mrc_codes', unnest(string_to_array(mrc_codes, ','))
     from organizations
     union all
-    select organization_id, name, 'languages', unnest(string_split(languages, ','))
+    select organization_id, name, 'languages', unnest(string_to_array(languages, ','))
     from organizations
     union all
-    select organization_id, name, 'services', unnest(string_split(services, ','))
+    select organization_id, name, 'services', unnest(string_to_array(services, ','))
     from organizations
 ),
 
