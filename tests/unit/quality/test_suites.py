@@ -136,7 +136,7 @@ def test_a_failing_row_names_its_period_and_only_those_periods_are_withheld():
     periods.loc[3, "territory_positions"] = 99
     outcome = run_checkpoint("test", [Batch(marts.marts_lmia_periods(0.99, 9), periods,
                                             "periods", period_columns=PERIOD_COLUMNS)])
-    share = [f for f in outcome.critical if f.column == "municipality_share"][0]
+    share = next(f for f in outcome.critical if f.column == "municipality_share")
     assert len(share.samples) == 5 and len(share.periods) == 8
     assert withheld_periods(outcome) == tuple(sorted(
         [("quarter", starts[n]) for n in range(0, len(starts), 5)] + [("quarter", starts[3])],
