@@ -24,6 +24,9 @@ class Batch:
     frame: Any  # pandas.DataFrame
     batch_id: str  # names the frame in the Data Docs: a file, "marts"
     sample_columns: tuple[str, ...] = ()  # shown for failing rows; all columns when empty
+    # (period_kind, period_start) columns: a failing row names its period, and the
+    # publication withholds that period only (flows/quality/marts.py).
+    period_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class Finding:
     rows: int | None = None
     observed: str | None = None  # the measured value, for aggregate expectations
     samples: list[dict] = field(default_factory=list)
+    # The periods of every failing row, (period_kind, period_start), when the batch has
+    # period columns and the expectation is about rows; empty otherwise.
+    periods: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_critical(self) -> bool:
@@ -135,7 +141,9 @@ def validate_frames(batches: list[Batch], result_format: str = "SUMMARY") -> lis
                 suite=suite))
         result = definitions[name].run(
             batch_parameters={"dataframe": batch.frame},
-            result_format={"result_format": result_format,
+            # COMPLETE lists every failing row, which the periods of a finding need.
+            result_format={"result_format": "COMPLETE" if batch.period_columns
+                           else result_format,
                            "partial_unexpected_count": SAMPLE_ROWS})
         results.append((batch, result))
     return results
@@ -167,7 +175,16 @@ def _finding(suite_name: str, batch: Batch, check, indexes: list | None = None,
         description=description,
         unexpected=counts[0] if counts else result.get("unexpected_count"),
         rows=counts[1] if counts else result.get("element_count"),
-        observed=None if observed is None else str(_plain(observed)), samples=samples)
+        observed=None if observed is None else str(_plain(observed)), samples=samples,
+        periods=_periods(batch, result.get("unexpected_index_list")))
+
+
+def _periods(batch: Batch, indexes) -> tuple[tuple[str, str], ...]:
+    if not batch.period_columns or not indexes:
+        return ()
+    rows = batch.frame.loc[[i for i in indexes if isinstance(i, int)], list(batch.period_columns)]
+    return tuple(sorted({tuple(str(value) for value in row)
+                         for row in rows.itertuples(index=False)}))
 
 
 def _plain(value):

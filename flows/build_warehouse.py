@@ -1,5 +1,9 @@
 """Prefect flow `build_warehouse`: dbt build on the working database, the mart checkpoint,
-then publish. A failure at either gate queues an alert and leaves the serving file as it was."""
+then publish. A failed dbt build, or a failed check that names no period, queues an alert
+and leaves the serving file as it was. A check that fails on some periods withholds those
+only: the rest is published, then the run fails with PeriodsWithheld (`tmt build` exits 3).
+Any subset of sources builds: LMIA, directory and site-check tables are created empty when
+nothing was loaded yet."""
 from __future__ import annotations
 
 from prefect import flow, get_run_logger, task
@@ -8,9 +12,11 @@ from prefect.cache_policies import NO_CACHE
 from flows.directory.exports import write_exports
 from flows.directory.schema import ensure_schema
 from flows.errors import TmtError, alerted
+from flows.lmia import load as lmia_load
 from flows.notify import messages, outbox
 from flows.ops import record, summaries
 from flows.quality.marts import check_marts as run_mart_checkpoint
+from flows.quality.marts import withheld_error
 from flows.settings import get_settings
 from flows.sitecheck.steps import load_guide_sources
 from flows.warehouse.dbt import run_dbt
@@ -22,6 +28,12 @@ from flows.warehouse.state import import_state
 def prepare_directory_sources() -> None:
     """The directory tables are dbt sources: create them empty if nothing was imported."""
     ensure_schema(get_settings().work_db)
+
+
+@task(cache_policy=NO_CACHE)
+def prepare_lmia_sources() -> None:
+    """The raw LMIA tables are dbt sources: create them empty if no file was ever loaded."""
+    lmia_load.connect(get_settings().work_db).close()
 
 
 @task(cache_policy=NO_CACHE)
@@ -47,11 +59,18 @@ def dbt_build() -> list[str]:
 
 @task(cache_policy=NO_CACHE)
 def check_marts():
-    """Great Expectations on the new marts; a critical failure fails the task (alert queued)."""
-    outcome = run_mart_checkpoint(get_settings())
-    for finding in outcome.warnings:
-        get_run_logger().warning("data check warning: %s", finding.line())
-    return outcome
+    """Great Expectations on the new marts. A critical failure naming no period fails the
+    task; one naming periods returns them to withhold (alert queued either way)."""
+    verdict = run_mart_checkpoint(get_settings())
+    logger = get_run_logger()
+    for finding in verdict.outcome.warnings:
+        logger.warning("data check warning: %s", finding.line())
+    for finding in verdict.outcome.critical:
+        logger.error("data check failed: %s", finding.line())
+    if verdict.waiting_files:  # an ingest is still checking them: not an error
+        logger.info("%d LMIA file(s) not raw-checked yet: left for the next build",
+                    verdict.waiting_files)
+    return verdict
 
 
 @task(cache_policy=NO_CACHE)
@@ -67,8 +86,8 @@ def queue_alert(message: outbox.Message) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def publish_serving_database():
-    publication = publish(get_settings())
+def publish_serving_database(withheld: tuple = ()):
+    publication = publish(get_settings(), withheld)
     get_run_logger().info("%s", publication)
     return publication
 
@@ -85,16 +104,19 @@ REPORT, TITLE = "warehouse-build", "Construction de l'entrepôt / Warehouse buil
 
 
 @task(cache_policy=NO_CACHE)
-def report_build(outcome, publication) -> dict:
-    """Positions placed, stale listings, data checks, version: the run's summary."""
+def report_build(verdict, publication) -> dict:
+    """Positions placed, stale listings, data checks, periods withheld, files left for the
+    next build, version: the run's summary."""
     settings = get_settings()
-    return record.report_run(REPORT, TITLE, summaries.build(outcome, publication,
-                                                            settings.serving_db),
-                             summaries.data_docs_url(settings.home))
+    summary = {**summaries.build(verdict.outcome, publication, settings.serving_db),
+               "periods_withheld": len(verdict.withheld),
+               "files_waiting_for_checks": verdict.waiting_files}
+    return record.report_run(REPORT, TITLE, summary, summaries.data_docs_url(settings.home))
 
 
 @flow(name="build_warehouse", **record.HOOKS)
 def build_warehouse() -> str:
+    prepare_lmia_sources()
     prepare_directory_sources()
     prepare_site_check_sources()
     copy_confirmations_and_tasks()
@@ -104,7 +126,7 @@ def build_warehouse() -> str:
         queue_alert(messages.build_failed(str(exc)))
         raise alerted(exc)
     try:
-        outcome = check_marts()
+        verdict = check_marts()
     except TmtError:  # the failing rows are in the Data Docs; the alert links to them
         record.report_run(REPORT, TITLE, {"published": False},
                           summaries.data_docs_url(get_settings().home))
@@ -114,9 +136,11 @@ def build_warehouse() -> str:
     except TmtError as exc:
         queue_alert(messages.build_failed(str(exc)))
         raise alerted(exc)
-    publication = publish_serving_database()
+    publication = publish_serving_database(verdict.withheld)
     write_directory_exports()
-    report_build(outcome, publication)
+    report_build(verdict, publication)
+    if verdict.withheld:
+        raise withheld_error(verdict)
     return str(publication)
 
 

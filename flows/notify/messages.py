@@ -177,6 +177,48 @@ def checks_failed(outcome) -> Message:
         checkpoint=outcome.checkpoint, failed_expectations=critical)
 
 
+def period_label(kind: str, start: str, french: bool = True) -> str:
+    """`2017 T3` / `2017 Q3` for a quarter, `2016 (annuelle)` / `2016 (annual)` for a year."""
+    year, month = start[:4], int(start[5:7])
+    if kind == "quarter":
+        return f"{year} {'T' if french else 'Q'}{(month - 1) // 3 + 1}"
+    return f"{year} ({'annuelle' if french else 'annual'})"
+
+
+def periods_withheld(outcome, withheld) -> Message:
+    """Critical findings on some periods only: those were withheld, the rest published."""
+    critical = _as_dicts(outcome.critical)
+
+    def listed(french: bool) -> str:
+        lines = []
+        for kind, start in withheld:
+            checks = sorted({f"{f['suite']} · {f['expectation']}"
+                             + (f" ({f['column']})" if f["column"] else "")
+                             for f in critical if [kind, start] in [list(p) for p in f["periods"]]})
+            lines.append(f"- {period_label(kind, start, french)}{' : ' if french else ': '}"
+                         + "; ".join(checks))
+        return "\n".join(lines)
+
+    count = len(withheld)
+    return _alert(
+        "data_check_periods_withheld",
+        subject_fr=f"Contrôle de qualité en échec : {count} période(s) retenue(s)",
+        subject_en=f"Data check failed: {count} period(s) withheld",
+        text_fr=("Les périodes ci-dessous ne respectent pas les contrôles nommés : elles n'ont "
+                 "pas été publiées (leur dernière publication valide reste servie, sinon "
+                 "elles sont absentes). Toutes les autres périodes ont été publiées.\n"
+                 + listed(True) + "\n\n" + _findings_text(critical, True)
+                 + "\nRapport détaillé : gx/uncommitted/data_docs/local_site/index.html "
+                 "sous $TMT_HOME."),
+        text_en=("The periods below fail the checks named: they were not published (their "
+                 "last good publication stays served, else they are absent). Every other "
+                 "period was published.\n" + listed(False) + "\n\n"
+                 + _findings_text(critical, False) + "\nFull report: "
+                 "gx/uncommitted/data_docs/local_site/index.html under $TMT_HOME."),
+        checkpoint=outcome.checkpoint, failed_expectations=critical,
+        withheld_periods=[{"period_kind": kind, "period_start": start} for kind, start in withheld])
+
+
 def digest_items(checkpoint: str, about: str, findings) -> list[Message]:
     """Warnings: one digest item each, for the maintainers' digest (issue 7)."""
     return [Message(tag="maintainers", kind="data_check_warning", template="digest_item",

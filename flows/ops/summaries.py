@@ -38,6 +38,8 @@ LABELS = {
     "campaign": "campagne / campaign", "new_tasks": "nouvelles tâches / new tasks",
     "checklist": "liste envoyée / checklist", "build": "construction / build",
     "alert_queued": "alerte en file / alert queued",
+    "periods_withheld": "périodes retenues / periods withheld",
+    "files_waiting_for_checks": "fichiers en attente de contrôle / files waiting for checks",
 }
 
 

@@ -1,13 +1,18 @@
 """Mart checkpoint: the marts just built in the working database, before publication.
 
-Runs after dbt build and before flows/warehouse/publish.py. A critical failure raises:
-nothing is published, the serving database stays the last one that passed, and the
-maintainers get an alert with the failing expectations and sample rows. Warnings (an
-old latest period) go to the digest. Both are queued in the outbox here, like the
-actions of a Great Expectations checkpoint.
+Runs after dbt build and before flows/warehouse/publish.py. It reads the dbt models of
+schema `quality` (dbt_project/models/quality: reconciliations and per-period shares are
+SQL there, with ref() and lineage) with `select *`, and holds them to the suites of
+expectations/. A critical failure on rows of some periods withholds those periods only:
+the others are published, the withheld ones keep their last good publication (or are
+absent), the maintainers get one alert naming each period and check, and the build exits
+with EXIT_PERIODS_WITHHELD. A critical failure that names no period (the directory, a
+check that could not run) stops the whole publication, as before. Warnings (an old latest
+period) go to the digest.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -17,199 +22,99 @@ from flows.errors import TmtError, alerted
 from flows.notify import messages, outbox
 from flows.quality import results
 from flows.settings import Settings
+from flows.warehouse.dbt import project_var
 
-POSITIONS_QUERY = """
-select
-    source_file,
-    sheet,
-    source_row,
-    period_start::varchar as period_start,
-    province_code,
-    region_code,
-    mrc_code,
-    municipality_code,
-    geo_precision,
-    noc_version,
-    noc_code,
-    skill_level,
-    teer,
-    employer_name,
-    address,
-    approved_positions
-from marts.fct_lmia_positions
-"""
-
-FILES_QUERY = """
-with
-
-counted_files as (
-    select * from staging.stg_lmia__files
-),
-
-raw_per_file as (
-    select
-        file_sha256,
-        count(*) as raw_rows,
-        sum(approved_positions)::bigint as raw_positions
-    from raw.lmia_rows
-    group by file_sha256
-),
-
-mart_per_file as (
-    select
-        file_sha256,
-        count(*) as mart_rows,
-        sum(approved_positions)::bigint as mart_positions
-    from marts.fct_lmia_positions
-    group by file_sha256
-),
-
-raw_checks as (
-    select * from raw.lmia_checks
-)
-
-select
-    counted_files.source_file,
-    counted_files.file_sha256,
-    counted_files.row_count as file_rows,
-    counted_files.approved_positions as file_positions,
-    raw_per_file.raw_rows,
-    raw_per_file.raw_positions,
-    mart_per_file.mart_rows,
-    mart_per_file.mart_positions,
-    raw_checks.checked_at::varchar as raw_checked_at
-from counted_files
-left join raw_per_file on counted_files.file_sha256 = raw_per_file.file_sha256
-left join mart_per_file on counted_files.file_sha256 = mart_per_file.file_sha256
-left join raw_checks on counted_files.file_sha256 = raw_checks.file_sha256
-"""
-
-PERIODS_QUERY = """
-with
-
-positions as (
-    select * from marts.fct_lmia_positions
-),
-
-quebec_per_period as (
-    select
-        period_kind,
-        period_start,
-        sum(approved_positions)::bigint as quebec_positions,
-        sum(approved_positions) filter (where geo_precision in ('postal_code', 'municipality'))
-            / sum(approved_positions) as municipality_share
-    from positions
-    where province_code = 'QC'
-    group by period_kind, period_start
-),
-
-territory_per_period as (
-    select
-        period_kind,
-        period_start,
-        sum(approved_positions)::bigint as territory_positions
-    from marts.tmw_by_territory
-    group by period_kind, period_start
-),
-
-periods as (
-    select distinct period_kind, period_start from positions
-)
-
-select
-    periods.period_kind,
-    periods.period_start::varchar as period_start,
-    coalesce(quebec_per_period.quebec_positions, 0) as quebec_positions,
-    coalesce(territory_per_period.territory_positions, 0) as territory_positions,
-    quebec_per_period.municipality_share,
-    date_diff('month', periods.period_start, $today::date) as months_old
-from periods
-left join quebec_per_period
-    on periods.period_kind = quebec_per_period.period_kind
-    and periods.period_start = quebec_per_period.period_start
-left join territory_per_period
-    on periods.period_kind = territory_per_period.period_kind
-    and periods.period_start = territory_per_period.period_start
-order by periods.period_start
-"""
+PERIOD_COLUMNS = ("period_kind", "period_start")
+# `tmt build` exits with this when it published but withheld some periods (docs: README).
+EXIT_PERIODS_WITHHELD = 3
 
 
-# The directory (issue 5): one row per code of each comma-separated list column.
-DIRECTORY_ORGANIZATIONS_QUERY = """
-select organization_id, name, status, region_codes, email, website
-from marts.directory_organizations
-"""
+@dataclass(frozen=True)
+class Verdict:
+    """The checkpoint's outcome and the periods the publication must withhold."""
 
-DIRECTORY_CODES_QUERY = """
-with
-
-organizations as (
-    select * from marts.directory_organizations
-),
-
-listed_codes as (
-    select organization_id, name, 'region_codes' as list_name,
-        unnest(string_split(region_codes, ',')) as code
-    from organizations
-    union all
-    select organization_id, name, 'mrc_codes', unnest(string_split(mrc_codes, ','))
-    from organizations
-    union all
-    select organization_id, name, 'languages', unnest(string_split(languages, ','))
-    from organizations
-    union all
-    select organization_id, name, 'services', unnest(string_split(services, ','))
-    from organizations
-)
-
-select organization_id, name, list_name, trim(code) as code
-from listed_codes
-where trim(code) <> ''
-"""
+    outcome: Outcome
+    withheld: tuple[tuple[str, str], ...] = ()
+    waiting_files: int = 0  # loaded, not raw-checked yet: left for the next build
 
 
-def validate_marts(settings: Settings, today: date | None = None) -> Outcome:
+class PeriodsWithheld(TmtError):
+    """Published, but some periods failed a mart check and were withheld (alert queued)."""
+
+    exit_code = EXIT_PERIODS_WITHHELD
+
+
+def _frame(con, model: str, today: date | None = None):
+    if today is None:
+        return con.execute(f"select * from quality.{model}").df()
+    # Freshness is measured to today, which a view must not fix at build time.
+    return con.execute(f"select *, date_diff('month', period_start::date, ?::date) as months_old "
+                       f"from quality.{model}", [today]).df()
+
+
+def validate_marts(settings: Settings, today: date | None = None) -> tuple[Outcome, int]:
     try:
         with duckdb.connect(str(settings.work_db), read_only=True) as con:
-            positions = con.execute(POSITIONS_QUERY).df()
-            files = con.execute(FILES_QUERY).df()
-            periods = con.execute(PERIODS_QUERY, {"today": today or date.today()}).df()
-            directory = None
-            if con.execute("select 1 from information_schema.tables where table_schema = "
-                           "'marts' and table_name = 'directory_organizations'").fetchall():
-                directory = (con.execute(DIRECTORY_ORGANIZATIONS_QUERY).df(),
-                             con.execute(DIRECTORY_CODES_QUERY).df())
+            positions = _frame(con, "quality_lmia_positions")
+            files = _frame(con, "quality_lmia_files")
+            waiting = len(_frame(con, "quality_lmia_files_waiting"))
+            periods = _frame(con, "quality_lmia_periods", today or date.today())
+            directory = (con.execute("select * from marts.directory_organizations").df(),
+                         _frame(con, "quality_directory_codes"))
     except duckdb.Error as exc:
         raise TmtError(f"{settings.work_db}: cannot read the marts to check them "
                        f"({' '.join(str(exc).split())[:200]})") from exc
+    from expectations import directory as directory_suites
     from expectations import marts as suites
 
+    share = float(project_var("min_quebec_municipality_share"))
     batches = [
-        Batch(suites.marts_lmia_positions(), positions, "fct_lmia_positions"),
-        Batch(suites.marts_lmia_files(), files, "lmia_files"),
-        Batch(suites.marts_lmia_periods(settings.stale_after_months), periods, "lmia_periods"),
+        Batch(suites.marts_lmia_positions(), positions, "fct_lmia_positions",
+              period_columns=PERIOD_COLUMNS),
+        Batch(suites.marts_lmia_files(), files, "lmia_files", period_columns=PERIOD_COLUMNS),
+        Batch(suites.marts_lmia_periods(share, settings.stale_after_months, not periods.empty),
+              periods, "lmia_periods", period_columns=PERIOD_COLUMNS),
+        Batch(directory_suites.directory_organizations(), directory[0],
+              "directory_organizations"),
+        Batch(directory_suites.directory_codes(), directory[1], "directory_codes"),
     ]
-    if directory is not None:
-        from expectations import directory as directory_suites
-
-        batches += [
-            Batch(directory_suites.directory_organizations(), directory[0],
-                  "directory_organizations"),
-            Batch(directory_suites.directory_codes(), directory[1], "directory_codes"),
-        ]
-    return run_checkpoint("marts", batches, docs_root=settings.home)
+    return run_checkpoint("marts", batches, docs_root=settings.home), waiting
 
 
-def check_marts(settings: Settings, today: date | None = None) -> Outcome:
-    """Validate, keep the results, queue the alert or the digest items, raise on a critical
-    failure."""
-    outcome = validate_marts(settings, today)
+def withheld_periods(outcome: Outcome) -> tuple[tuple[str, str], ...] | None:
+    """The periods named by the critical findings; None when one of them names no period
+    (then nothing can be published)."""
+    periods: set[tuple[str, str]] = set()
+    for finding in outcome.critical:
+        if not finding.periods:
+            return None
+        periods.update(finding.periods)
+    return tuple(sorted(periods, key=lambda period: (period[1], period[0])))
+
+
+def check_marts(settings: Settings, today: date | None = None) -> Verdict:
+    """Validate, keep the results, queue the alert or the digest items. Raise when nothing
+    can be published; otherwise return the periods to withhold."""
+    outcome, waiting = validate_marts(settings, today)
     results.record(settings.work_db, outcome)
     queued = messages.digest_items("marts", "marts", outcome.warnings)
+    withheld = withheld_periods(outcome)
     if outcome.critical:
-        queued.append(messages.checks_failed(outcome))
+        queued.append(messages.checks_failed(outcome) if withheld is None
+                      else messages.periods_withheld(outcome, withheld))
     outbox.enqueue(settings.outbox_db, queued)
-    if outcome.critical:
+    if withheld is None:
         raise alerted(TmtError(f"data check failed, nothing published (maintainers alerted): "
                                f"{outcome.summary()}"))
-    return outcome
+    return Verdict(outcome, withheld, waiting)
+
+
+def withheld_error(verdict: Verdict) -> PeriodsWithheld:
+    """The build's error once the other periods are published: how many were withheld, the
+    first failed check."""
+    count = len(verdict.withheld)
+    listed = ", ".join(messages.period_label(kind, start, french=False)
+                       for kind, start in verdict.withheld)
+    return alerted(PeriodsWithheld(
+        f"{count} period(s) withheld, every other period published (maintainers alerted): "
+        f"{listed}; {verdict.outcome.summary()}"))

@@ -18,6 +18,15 @@ def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
             "--log-path", str(settings.home / "dbt" / "logs"), *extra]
 
 
+def project_var(name: str):
+    """A var of dbt_project.yml: a threshold the models and the Python checks share lives
+    there once (e.g. min_quebec_municipality_share)."""
+    import yaml
+
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return project["vars"][name]
+
+
 def run_dbt(settings: Settings, command: str, *extra: str) -> list[str]:
     """Run one dbt command; raise TmtError naming every failed node. Returns a summary."""
     from dbt.cli.main import dbtRunner

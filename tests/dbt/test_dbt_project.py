@@ -61,6 +61,8 @@ create table raw.lmia_rows (
     address varchar, postal_code varchar, occupation_code varchar, occupation_title varchar,
     noc_version varchar, incorporate_status varchar, approved_lmias integer,
     approved_positions integer);
+create table raw.lmia_checks (file_sha256 varchar primary key, checked_at timestamp,
+    warnings integer);
 """
 
 
@@ -81,6 +83,9 @@ def build_raw_database(path: Path) -> None:
                  language, name.rsplit(".", 1)[1], noc_version, len(positions), sum(positions),
                  datetime(2024, 5, 1), superseded_by],
             )  # fmt: skip
+            # Every file passed its raw checks: only checked files are counted.
+            con.execute("insert into raw.lmia_checks values (?, ?, 0)",
+                        [sha, datetime(2024, 5, 1)])
         for sha, source_row, address, postal_code, occupation, positions in ROWS:
             year, quarter, language, noc_version = periods[sha]
             province_code = "QC" if ", QC" in address else "ON"

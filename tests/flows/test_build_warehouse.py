@@ -122,3 +122,77 @@ def test_directory_marts_and_exports_build_without_any_directory(built):
             "from marts.region_service_synthesis").fetchone() == (True, 17)
     assert (built.exports_dir / "hsds" / "datapackage.json").exists()
     assert len(list((built.exports_dir / "repertoire").glob("region-*.html"))) == 17
+
+
+# Issue 14: Quebec addresses as the 2014-2025 lists write them, and where each must land.
+ADDRESS_SHAPES = [
+    ("QUÉBEC, G1K8L4", "Québec"),                      # upper case, no province, unspaced
+    ("Québec, G1R3T3", "Québec"),
+    ("St-Lazare,QC, J7T2B8", "Saint-Lazare"),           # no space after the commas
+    ("STE-JULIE, J3E1X1", "Sainte-Julie"),
+    ("Saint-Hyacinthe,QC, J2S 1", "Saint-Hyacinthe"),   # truncated postal code
+    ("Montréal (Québec) H3B2E3", "Montréal"),           # province in brackets
+    ("2650 Gouin Boulevard West,Montreal,QC, H3M1B4", "Montréal"),
+    ("Saint-Joachim-de-Courval, QC J1Z 2B7", "Drummondville"),  # former municipality
+    ("Sillery, G1S2L3", "Québec"),
+]
+
+
+def ingest_files(settings, folder):
+    for path in sorted(folder.iterdir()):
+        report = ingest.load_archived(
+            ingest.fetch(Candidate(str(path), path.name, False), settings), settings)
+        report = raw_lmia.check_loaded_file(settings, report)
+        assert report.status == "loaded", report
+
+
+@pytest.mark.prefect
+def test_every_address_shape_lands_in_its_municipality_without_a_directory(
+        tmp_path, prefect_engine, monkeypatch):
+    """An LMIA list alone (no directory imported): every shape is placed in its
+    municipality, the Ontario row is left alone, and the build publishes."""
+    from tests.support.lmia_lists import write_positive_list
+
+    monkeypatch.setenv("TMT_HOME", str(tmp_path / "home"))
+    settings = get_settings()
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    rows = [("Quebec", f"Ferme {n}", address, 1 + n) for n, (address, _) in enumerate(ADDRESS_SHAPES)]
+    write_positive_list(folder, 2020, 1, rows + [("Ontario", "Farm", "Toronto, ON M5V 1Y2", 3)])
+    ingest_files(settings, folder)
+    build_warehouse()
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        placed = dict(con.execute(
+            "select address, municipality_name from marts.fct_lmia_positions "
+            "where province_code = 'QC' and geo_precision = 'municipality'").fetchall())
+        ontario = con.execute("select geo_precision, municipality_name from "
+                              "marts.fct_lmia_positions where province_code = 'ON'").fetchall()
+    assert placed == dict(ADDRESS_SHAPES)
+    assert ontario == [(None, None)]
+
+
+@pytest.mark.prefect
+def test_a_build_from_nothing_then_from_the_directory_alone(tmp_path, prefect_engine,
+                                                            monkeypatch):
+    """No source at all, then a directory and still no LMIA file: both builds publish the
+    marts, empty where their source is missing."""
+    from flows.import_directory import import_directory
+    from flows.settings import bundled_directory_sample
+
+    monkeypatch.setenv("TMT_HOME", str(tmp_path / "home"))
+    settings = get_settings()
+    build_warehouse()
+
+    def counts():
+        with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+            return {table: con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+                    for table in ("fct_lmia_positions", "tmw_by_territory", "tmw_map_points",
+                                  "directory_organizations")}
+
+    assert counts() == {"fct_lmia_positions": 0, "tmw_by_territory": 0, "tmw_map_points": 0,
+                        "directory_organizations": 0}
+    import_directory(str(bundled_directory_sample()))
+    build_warehouse()
+    directory_only = counts()
+    assert directory_only.pop("directory_organizations") > 0
+    assert directory_only == {"fct_lmia_positions": 0, "tmw_by_territory": 0, "tmw_map_points": 0}

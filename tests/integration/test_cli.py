@@ -82,11 +82,14 @@ def test_failed_dbt_build_is_one_line_on_stderr(tmt_home, prefect_api):
 
     from flows.lmia import ingest
     from flows.lmia.sources import Candidate
+    from flows.quality import raw_lmia
     from flows.settings import bundled_lmia_sample, get_settings
 
     settings = get_settings()
     sample = bundled_lmia_sample() / GOOD_CSV
-    ingest.load_archived(ingest.fetch(Candidate(str(sample), GOOD_CSV, False), settings), settings)
+    report = ingest.load_archived(
+        ingest.fetch(Candidate(str(sample), GOOD_CSV, False), settings), settings)
+    raw_lmia.check_loaded_file(settings, report)  # counted: only checked files are
     with duckdb.connect(str(settings.work_db)) as con:  # a duplicated source row fails a key test
         con.execute("insert into raw.lmia_rows select * from raw.lmia_rows limit 1")
 

@@ -22,10 +22,12 @@ split as (
         postal_fsa,
         {{ address_city('address') }} as city_as_written,
         {{ address_city('address', segments_before=1) }} as segment_before_city,
-        -- When the ingest found no postal code, one may still follow the province code.
+        -- When the ingest found no postal code, one may still follow the province code, or
+        -- end the address with no province code (`STE-MARIE, G6E 3B2`).
         coalesce(
             postal_fsa,
-            nullif(upper({{ re_extract('address', ',\\s*(?:QC|PQ)\\b\\W*([A-Z][0-9][A-Z])', 1, 'i') }}), '')
+            nullif(upper({{ re_extract('address', ',\\s*(?:QC|PQ)\\b\\W*([A-Z][0-9][A-Z])', 1, 'i') }}), ''),
+            nullif(upper({{ re_extract('address', ',\\s*([A-Z][0-9][A-Z])\\s*[0-9](?:[A-Z][0-9]?)?\\W*$', 1, 'i') }}), '')
         ) as fsa
     from distinct_addresses
 ),

@@ -113,13 +113,41 @@ def test_period_suite_share_is_critical_and_freshness_a_warning():
         "period_kind": ["quarter", "quarter"], "period_start": ["2024-10-01", "2025-01-01"],
         "quebec_positions": [100, 200], "territory_positions": [100, 200],
         "municipality_share": [0.995, 0.98], "months_old": [13, 10]})
-    found = failures(marts.marts_lmia_periods(9), periods)
+    found = failures(marts.marts_lmia_periods(0.99, 9), periods)
     assert found.keys() == {
         ("expect_column_values_to_be_between", "municipality_share", "critical"),
         ("expect_column_min_to_be_between", "months_old", "warning")}
     share = found[("expect_column_values_to_be_between", "municipality_share", "critical")]
     assert share.samples == [periods.iloc[1].to_dict()]
-    assert failures(marts.marts_lmia_periods(12), periods.assign(municipality_share=1.0)) == {}
+    assert failures(marts.marts_lmia_periods(0.99, 12),
+                    periods.assign(municipality_share=1.0)) == {}
+
+
+def test_a_failing_row_names_its_period_and_only_those_periods_are_withheld():
+    """Every failing row counts, not only the five samples; a finding with no period (an
+    aggregate, the directory) means nothing can be published."""
+    import pandas as pd
+
+    from expectations import marts
+    from flows.quality.marts import PERIOD_COLUMNS, withheld_periods
+
+    starts = [f"{year}-{month:02d}-01" for year in range(2015, 2025) for month in (1, 4, 7, 10)]
+    periods = pd.DataFrame({
+        "period_kind": "quarter", "period_start": starts, "quebec_positions": 100,
+        "territory_positions": 100, "months_old": 1,
+        "municipality_share": [0.5 if n % 5 == 0 else 1.0 for n in range(len(starts))]})
+    periods.loc[3, "territory_positions"] = 99
+    outcome = run_checkpoint("test", [Batch(marts.marts_lmia_periods(0.99, 9), periods,
+                                            "periods", period_columns=PERIOD_COLUMNS)])
+    share = next(f for f in outcome.critical if f.column == "municipality_share")
+    assert len(share.samples) == 5 and len(share.periods) == 8
+    assert withheld_periods(outcome) == tuple(sorted(
+        [("quarter", starts[n]) for n in range(0, len(starts), 5)] + [("quarter", starts[3])],
+        key=lambda period: period[1]))
+    no_period = run_checkpoint("test", [Batch(marts.marts_lmia_periods(0.99, 9), periods,
+                                              "periods")])
+    assert withheld_periods(no_period) is None
+    assert failures(marts.marts_lmia_periods(0.99, 9, any_period=False), periods.iloc[0:0]) == {}
 
 
 def test_directory_suites_check_emails_urls_and_codes_against_the_vocabularies():

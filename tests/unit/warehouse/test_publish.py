@@ -145,3 +145,50 @@ def test_readers_never_see_a_half_built_database_during_publications(tmt_home, t
     assert result["errors"] == []
     assert result["opens"] > 10 and len(result["seen"]) >= 2, result
     assert set(result["seen"]) <= set(published)
+
+
+def build_period_marts(settings, generation: int) -> None:
+    """Two period marts and one without periods, every row saying which build made it."""
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(settings.work_db)) as con:
+        con.execute("create schema if not exists marts")
+        for table in ("positions", "territory"):
+            con.execute(f"""create or replace table marts.{table} as
+                select kind as period_kind, start::date as period_start, {generation} as generation
+                from (values ('quarter', '2020-01-01'), ('quarter', '2020-04-01'),
+                             ('annual', '2020-01-01')) as periods(kind, start)""")
+        con.execute(f"create or replace table marts.summary as select {generation} as generation")
+
+
+def published_generations(settings):
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        return {table: con.execute(f"select period_kind, period_start::varchar, generation "
+                                   f"from marts.{table} order by all").fetchall()
+                for table in ("positions", "territory")}, con.execute(
+            "select generation from marts.summary").fetchone()[0], con.execute(
+            "select period_kind, period_start::varchar, kept_from_version "
+            "from meta.withheld_periods").fetchall()
+
+
+def test_a_withheld_period_keeps_its_last_good_publication_or_is_absent(tmt_home):
+    settings = get_settings()
+    build_period_marts(settings, 1)
+    withheld = (("quarter", "2020-04-01"),)
+    publish(settings, withheld)  # nothing served yet: the period is absent
+    marts, summary, listed = published_generations(settings)
+    assert marts["positions"] == marts["territory"] == [
+        ("annual", "2020-01-01", 1), ("quarter", "2020-01-01", 1)]
+    assert (summary, listed) == (1, [("quarter", "2020-04-01", None)])
+
+    publish(settings)  # a good build of the same data: the period is there
+    good = served(settings)
+    build_period_marts(settings, 2)
+    publication = publish(settings, withheld)
+    assert publication.changed
+    marts, summary, listed = published_generations(settings)
+    assert marts["positions"] == marts["territory"] == [
+        ("annual", "2020-01-01", 2), ("quarter", "2020-01-01", 2), ("quarter", "2020-04-01", 1)]
+    assert (summary, listed) == (2, [("quarter", "2020-04-01", good)])
+    before = sha256(settings.serving_db)
+    again = publish(settings, withheld)  # the same verdict on the same build: nothing new
+    assert not again.changed and sha256(settings.serving_db) == before

@@ -1,0 +1,31 @@
+-- The columns of fct_lmia_positions the mart checkpoint holds to their codes, with the
+-- period each row belongs to (a failing row withholds its period).
+with
+
+positions as (
+    select * from {{ ref('fct_lmia_positions') }}
+),
+
+checked_columns as (
+    select
+        source_file,
+        sheet,
+        source_row,
+        period_kind,
+        cast(period_start as varchar) as period_start,
+        province_code,
+        region_code,
+        mrc_code,
+        municipality_code,
+        geo_precision,
+        noc_version,
+        noc_code,
+        skill_level,
+        teer,
+        employer_name,
+        address,
+        approved_positions
+    from positions
+)
+
+select * from checked_columns
