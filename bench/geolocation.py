@@ -1,4 +1,4 @@
-"""Benchmark: `tmt build` on every file in ../shared/data/lmia, and geolocation throughput
+"""Benchmark: `tmt build` on the ten real vintages in tests/data/lmia, and geolocation throughput
 against a naive per-row fuzzy matcher (issue 3).
 
 All in one temporary $TMT_HOME, each step in its own process: set up as a user does before a

@@ -1,4 +1,4 @@
-"""Every vintage in ../shared/data/lmia parses, and its totals equal an independent count."""
+"""Every real vintage in tests/data/lmia parses, and its totals equal an independent count."""
 from __future__ import annotations
 
 import re
