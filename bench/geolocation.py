@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_LMIA = Path(os.environ.get("TMT_SHARED_DATA") or REPO.parent / "shared" / "data") / "lmia"
+SHARED_LMIA = REPO / "tests" / "data" / "lmia"  # the ten real vintages (tests/data/lmia/README.md)
 MUNICIPALITIES = REPO / "dbt_project" / "seeds" / "ref_quebec_municipalities.csv"
 # What geolocating the rows takes: the staging views, the reference-derived tables and the
 # address models. Seeds are loaded by the preceding build.
