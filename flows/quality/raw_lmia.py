@@ -243,6 +243,26 @@ def split_outcomes(settings: Settings, shas: list[str]) -> dict[str, Outcome]:
     return outcomes
 
 
+_COMPARISONS = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+
+
+def _condition_mask(frame, condition):
+    """Rows an expectation's row_condition keeps (all rows without one), as GE would: only
+    simple comparisons (`Column("layout") != "employer_format"`); None for anything else."""
+    import pandas as pd
+
+    if not condition:
+        return pd.Series(True, index=frame.index)
+    if not isinstance(condition, dict) or condition.get("type") != "comparison" \
+            or condition.get("operator") not in _COMPARISONS:
+        return None
+    column = (condition.get("column") or {}).get("name")
+    if column not in frame.columns:
+        return None
+    compare = getattr(frame[column], _COMPARISONS[condition["operator"]])
+    return compare(condition.get("parameter")).fillna(False).astype(bool)
+
+
 def judge_by_file(batch: Batch, check, by_file, rows_of: dict, shas: list[str]):
     """{sha: (Finding, success or None when only a file-alone run can say)} for one
     expectation run over all files' rows; None when its result cannot be split."""
@@ -260,6 +280,7 @@ def judge_by_file(batch: Batch, check, by_file, rows_of: dict, shas: list[str]):
         failing_by_file.setdefault(by_file.iat[index], []).append(index)
     column = kwargs.get("column")
     mostly = kwargs.get("mostly")
+    applies = _condition_mask(batch.frame, kwargs.get("row_condition"))
     judged = {}
     for sha in shas:
         rows = rows_of.get(sha, 0)
@@ -270,12 +291,12 @@ def judge_by_file(batch: Batch, check, by_file, rows_of: dict, shas: list[str]):
             success = True
         elif mostly is None:
             success = False
-        elif kwargs.get("row_condition"):
-            success = None  # the rows it applies to are GE's to count
+        elif applies is None:
+            success = None  # a condition this code cannot evaluate: GE counts, file alone
         else:
-            mine = batch.frame[by_file == sha]
-            considered = rows if "not_be_null" in config.type or column is None \
-                else int(mine[column].notna().sum())
+            mine = (by_file == sha) & applies
+            considered = int(mine.sum()) if "not_be_null" in config.type or column is None \
+                else int((mine & batch.frame[column].notna()).sum())
             success = considered > 0 and (considered - len(failing)) / considered >= mostly
         finding = _finding(batch.suite.name, batch, check, failing[:SAMPLE_ROWS],
                            (len(failing), rows))

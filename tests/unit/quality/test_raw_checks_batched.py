@@ -36,6 +36,14 @@ def _files(folder, shared_lmia):
                     row[-1] = "0"
         return change
 
+    def no_codes(step):  # occupation cells blank: judged under a row_condition and `mostly`
+        def change(rows):
+            for row in rows[1:4500:step]:
+                row[4] = ""
+        return change
+
+    variant("2018q4_positive_en.csv", no_codes(30))    # 3 %: fails mostly=0.99
+    variant("2019q1_positive_en.csv", no_codes(2000))  # 3 rows: passes
     variant("2018q1_positive_en.csv", province)
     variant("2018q2_positive_en.csv", zeros(40))     # 2.5 % zeros: fails mostly=0.99
     variant("2018q3_positive_en.csv", zeros(1500))   # 3 zeros: passes
@@ -64,7 +72,8 @@ def test_one_pass_gives_each_file_its_own_verdict(tmp_path, shared_lmia, monkeyp
 
     assert {n: s for n, (s, _) in results["batched"].items()} == {
         "2017q3_positive_en.csv": "loaded", "2018q1_positive_en.csv": "quarantined",
-        "2018q2_positive_en.csv": "quarantined", "2018q3_positive_en.csv": "loaded"}
+        "2018q2_positive_en.csv": "quarantined", "2018q3_positive_en.csv": "loaded",
+        "2018q4_positive_en.csv": "quarantined", "2019q1_positive_en.csv": "loaded"}
     assert {n: s for n, (s, _) in results["alone"].items()} == \
         {n: s for n, (s, _) in results["batched"].items()}
     assert _verdicts({n: c for n, (_, c) in results["batched"].items()}) == \
