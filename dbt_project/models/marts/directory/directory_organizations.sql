@@ -1,5 +1,6 @@
 -- The directory, one row per organization. Lists are sorted comma-separated codes:
--- region_codes (01-17), languages (ISO 639), services (ref_directory_services).
+-- region_codes (01-17), languages (ISO 639), services (ref_directory_services); beside
+-- each, the same list in French words (regions_fr, languages_fr, services_fr) from the seeds.
 with
 
 organizations as (
@@ -12,11 +13,14 @@ directory as (
         organization_name as name,
         status,
         region_codes,
+        regions_fr,
         municipality,
         website,
         email,
         languages,
+        languages_fr,
         services,
+        services_fr,
         wheelchair_access,
         last_confirmed_at,
         alternate_name,
