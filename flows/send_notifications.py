@@ -41,7 +41,8 @@ def send_outbox() -> sender.SendReport:
 @task(cache_policy=NO_CACHE)
 def queue_digest() -> str:
     digest_id, new = digest.compose(get_settings())
-    return f"digest: {new} new item(s), queued" if digest_id else "digest: nothing new"
+    return (f"résumé / digest : {new} nouvel(s) élément(s) en file / {new} new item(s), queued"
+            if digest_id else "résumé / digest : rien de nouveau / nothing new")
 
 
 @flow(name="notify", **record.HOOKS)

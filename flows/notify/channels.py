@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from ..errors import TmtError
 
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")  # kept out of logs
 # A refused recipient (SMTPRecipientsRefused: {'addr': (550, ...)}) or an address apprise
 # could not even parse: sending again will not help, a person must fix the address.
 PERMANENT = re.compile(r"\{'[^']*@[^']*': \(5\d\d|Dropped invalid To email|"
@@ -112,16 +113,24 @@ class Channels:
         wait = self.last_sent.get(destination.pace, -1e9) + self.interval_s - time.monotonic()
         if wait > 0:
             time.sleep(wait)
-        with apprise.LogCapture(level=logging.DEBUG, fmt="%(levelname)s %(message)s") as log:
-            ok = destination.server.notify(body=body, title=rendered.subject,
-                                           body_format=body_format)
+        # Apprise's DEBUG log says why a send failed, but names every address: captured
+        # here only, never passed on to the run's log (propagation off while it sends).
+        apprise_logger = logging.getLogger("apprise")
+        propagate, apprise_logger.propagate = apprise_logger.propagate, False
+        try:
+            with apprise.LogCapture(level=logging.DEBUG, fmt="%(levelname)s %(message)s") as log:
+                ok = destination.server.notify(body=body, title=rendered.subject,
+                                               body_format=body_format)
+        finally:
+            apprise_logger.propagate = propagate
         self.last_sent[destination.pace] = time.monotonic()
         if ok:
             return Outcome(True)
         lines = [line for line in log.getvalue().splitlines()
                  if line.startswith(("WARNING", "ERROR")) or "Exception" in line]
         error = " | ".join(" ".join(line.split()) for line in lines[-3:]) or "apprise: not sent"
-        return Outcome(False, self.redact(f"{destination.label}: {error}")[:500])
+        return Outcome(False, EMAIL.sub("<adresse / address>",
+                                        self.redact(f"{destination.label}: {error}"))[:500])
 
 
 def load(path: Path | None, interval_s: float = 5.5) -> Channels | None:

@@ -112,9 +112,7 @@ def report_run(key: str, title: str, summary: dict, data_docs_url: str | None = 
     links = {"Data Docs (Great Expectations)": data_docs_url} if data_docs_url else {}
     create_markdown_artifact(key=key, markdown=summaries.markdown(title, summary, links),
                              description=title)
-    get_run_logger().info("%s: %s", key, ", ".join(
-        f"{name} {value.get('state', '') if isinstance(value, dict) else value}"
-        for name, value in summary.items()))
+    get_run_logger().info("%s — %s", title, summaries.text(summary))
     return summary
 
 
