@@ -147,9 +147,9 @@ def _what(exc: BaseException) -> str:
 
 
 def _worth_retrying(exc: BaseException) -> bool:
-    """A 5xx or a transfer cut short may pass on a retry; a refused connection, an unknown
-    host or a timeout (which already waited) are reported at once: the next run retries."""
-    return not _what(exc).startswith(("délai", "connexion refusée", "nom d'hôte"))
+    """A 5xx, a timeout or a transfer cut short may pass on a retry; a refused connection or
+    an unknown host are reported at once (the next scheduled run tries again)."""
+    return not _what(exc).startswith(("connexion refusée", "nom d'hôte"))
 
 
 def _short(exc: BaseException) -> str:

@@ -22,7 +22,12 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from ..errors import TmtError
 
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")  # kept out of logs
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def without_addresses(text: str) -> str:
+    """For logs: people's addresses stay in the outbox and the maintainers' notice."""
+    return EMAIL.sub("<adresse / address>", text)
 # A refused recipient (SMTPRecipientsRefused: {'addr': (550, ...)}) or an address apprise
 # could not even parse: sending again will not help, a person must fix the address.
 PERMANENT = re.compile(r"\{'[^']*@[^']*': \(5\d\d|Dropped invalid To email|"
@@ -129,8 +134,7 @@ class Channels:
         lines = [line for line in log.getvalue().splitlines()
                  if line.startswith(("WARNING", "ERROR")) or "Exception" in line]
         error = " | ".join(" ".join(line.split()) for line in lines[-3:]) or "apprise: not sent"
-        return Outcome(False, EMAIL.sub("<adresse / address>",
-                                        self.redact(f"{destination.label}: {error}"))[:500])
+        return Outcome(False, self.redact(f"{destination.label}: {error}")[:500])
 
 
 def load(path: Path | None, interval_s: float = 5.5) -> Channels | None:
