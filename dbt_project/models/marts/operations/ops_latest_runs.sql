@@ -51,14 +51,22 @@ summary_labels as (
     select * from {{ ref('ref_run_summary_labels') }}
 ),
 
--- The same entries for people: French labels (seed), yes/no for booleans.
+-- The same entries for people: French labels (seed), oui/non for booleans, a sub-flow's
+-- state rather than its whole summary.
 summaries_in_french as (
     select
         summary_entries.run_id,
         string_agg(
             coalesce(summary_labels.label_fr, summary_entries.summary_key) || ' : '
-            || case summary_entries.summary_value
-                when 'true' then 'oui' when 'false' then 'non'
+            || case
+                when summary_entries.summary_value = 'true' then 'oui'
+                when summary_entries.summary_value = 'false' then 'non'
+                -- a sub-flow's summary (tmt run): its state; other objects without JSON marks
+                when left(summary_entries.summary_value, 1) = '{'
+                    and summary_entries.summary_value like '%"state":%'
+                    then cast(summary_entries.summary_value as json) ->> 'state'
+                when left(summary_entries.summary_value, 1) = '{'
+                    then translate(summary_entries.summary_value, '{}"', '')
                 else coalesce(summary_entries.summary_value, '') end,
             ', ' order by summary_entries.summary_key
         ) as summary_text_fr
