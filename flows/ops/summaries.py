@@ -6,29 +6,17 @@ then English. Counts only: no timestamps, so two runs that did the same thing sa
 """
 from __future__ import annotations
 
-import csv
 from collections import Counter
-from functools import cache
 from pathlib import Path
 
 import duckdb
 
-from flows.settings import REPO_ROOT
-
-SEED = REPO_ROOT / "dbt_project" / "seeds" / "ref_run_summary_labels.csv"
-
-
-@cache
-def labels() -> dict[str, tuple[str, str]]:
-    """French and English labels of the summary keys: the dbt seed ref_run_summary_labels is
-    the one place (the mart ops_latest_runs reads it too)."""
-    with SEED.open(encoding="utf-8", newline="") as handle:
-        return {row["summary_key"]: (row["label_fr"], row["label_en"])
-                for row in csv.DictReader(handle)}
+from flows import labels
 
 
 def label(key: str) -> str:
-    french, english = labels().get(key, (key, key))
+    """`fr / en` for a summary key (seed ref_run_summary_labels, read by the mart too)."""
+    french, english = labels.summary_key(key)
     return f"{french} / {english}"
 
 
@@ -150,17 +138,9 @@ def readable(key: str, value) -> str:
     return "" if value is None else str(value)
 
 
-@cache
-def _statuses() -> dict[str, tuple[str, str]]:
-    path = SEED.with_name("ref_website_statuses.csv")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["website_status"]: (row["label_fr"], row["label_en"].lower())
-                for row in csv.DictReader(handle)}
-
-
 def status_label(code: str) -> str:
-    french, english = _statuses().get(code, (code, code))
-    return f"{french.lower()} / {english}"
+    french, english = labels.website_status(code)
+    return f"{french.lower()} / {english.lower()}"
 
 
 def _cell(value, key: str = "") -> str:
