@@ -46,7 +46,8 @@ def test_a_refused_connection_is_one_line_in_words_at_once(tmt_home, prefect_api
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}/dataset/90fed587"
-    result = tmt("ingest", "lmia", "--source", url, env=prefect_api)
+    result = tmt("ingest", "lmia", "--source", url,
+                 env={**prefect_api, "TMT_LMIA_ALLOW_NETWORKS": "127.0.0.1/32"})
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("tmt: error: ") and "connexion refusée / connection refused" in line
