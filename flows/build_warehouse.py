@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
 from flows.directory.exports import write_exports
 from flows.directory.schema import ensure_schema
@@ -21,7 +22,7 @@ from flows.settings import get_settings
 from flows.sitecheck.steps import load_guide_sources
 from flows.warehouse.dbt import run_dbt
 from flows.warehouse.publish import publish
-from flows.warehouse.state import import_state
+from flows.warehouse.state import close_own_run, import_state
 
 
 @task(cache_policy=NO_CACHE)
@@ -75,9 +76,11 @@ def check_marts():
 
 @task(cache_policy=NO_CACHE)
 def dbt_build_quality_results() -> list[str]:
-    """The one mart fed by the checkpoint that just ran (ops_quality_checks), so that the
-    publication shows the checks it passed, not the previous build's."""
-    return run_dbt(get_settings(), "build", "--select", "ops_quality_checks")
+    """The marts fed by the checkpoint that just ran (ops_quality_checks) and by this run's
+    own journal row (ops_latest_runs), so that the publication shows the checks it passed,
+    not the previous build's, and this build as completed, not running."""
+    close_own_run(get_settings(), str(flow_run.id))
+    return run_dbt(get_settings(), "build", "--select", "ops_quality_checks", "ops_latest_runs")
 
 
 @task(cache_policy=NO_CACHE)

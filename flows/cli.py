@@ -30,7 +30,8 @@ def _check_source(source: str | None) -> None:
 
     if source and not source.lower().startswith(("http://", "https://")) \
             and not Path(source).expanduser().exists():
-        raise TmtError(f"{source}: no such file or folder, and not an http(s) URL")
+        raise TmtError(f"{source}: ni fichier, ni dossier, ni URL http(s) / no such file or "
+                       f"folder, and not an http(s) URL")
 
 
 def _cmd_ingest_lmia(args: argparse.Namespace) -> int:

@@ -23,3 +23,29 @@ def alerted(exc: TmtError) -> TmtError:
     """Mark an error whose alert was queued; `raise alerted(exc)`."""
     exc.alerted = True
     return exc
+
+
+class WithoutTraceback:
+    """A logging filter: a record about a TmtError keeps its line, not the traceback. The
+    error is expected and already says what happened; Prefect logs every failed task and
+    flow with its traceback, and a refused connection printed six of them (issue 17).
+    Unexpected exceptions keep theirs."""
+
+    def filter(self, record) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], TmtError):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_expected_tracebacks(logger_name: str = "prefect") -> None:
+    """Install WithoutTraceback on the handlers of Prefect's loggers (once each)."""
+    import logging
+
+    loggers = [logging.getLogger(logger_name)] + [
+        logging.getLogger(name) for name in logging.root.manager.loggerDict
+        if name.startswith(f"{logger_name}.")]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if not any(isinstance(item, WithoutTraceback) for item in handler.filters):
+                handler.addFilter(WithoutTraceback())

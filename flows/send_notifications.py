@@ -17,7 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.errors import TmtError
-from flows.notify import digest, reminders, sender
+from flows.notify import channels, digest, reminders, sender
 from flows.ops import record, summaries
 from flows.settings import get_settings
 
@@ -41,7 +41,8 @@ def send_outbox() -> sender.SendReport:
 @task(cache_policy=NO_CACHE)
 def queue_digest() -> str:
     digest_id, new = digest.compose(get_settings())
-    return f"digest: {new} new item(s), queued" if digest_id else "digest: nothing new"
+    return (f"résumé / digest : {new} nouvel(s) élément(s) en file / {new} new item(s), queued"
+            if digest_id else "résumé / digest : rien de nouveau / nothing new")
 
 
 @flow(name="notify", **record.HOOKS)
@@ -61,13 +62,13 @@ def notify(require_signing_key: bool = True) -> str:
         waiting_reason=second.waiting_reason or first.waiting_reason,
         errors=first.errors + second.errors)
     for error in report.errors:
-        logger.warning(error)
+        logger.warning(channels.without_addresses(error))
     logger.info(report.line())
     record.report_run("notify", "Envoi des messages / Messages sent",
                       summaries.notify(report, reminder_line, digest_line))
     if report.retrying:
         raise TmtError(f"{report.retrying} message(s) not delivered, kept for a retry: "
-                       f"{report.errors[0]}")
+                       f"{channels.without_addresses(report.errors[0])}")
     if require_signing_key and reminder_line.startswith("reminders not queued"):
         raise TmtError(reminder_line + " (everything else was sent)")
     return f"{reminder_line}; {digest_line}; {report.line()}"

@@ -59,7 +59,21 @@ APP_NAME = "Observatoire TMT"
 # French first: the interface, number and date formats default to French (Canada).
 BABEL_DEFAULT_LOCALE = "fr"
 LANGUAGES = {"fr": {"flag": "fr", "name": "Français"}, "en": {"flag": "us", "name": "English"}}
-D3_FORMAT = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", " $"]}
+# d3-format's French (Canada) locale: `1 566`, `27,9 %`, `12,50 $` (the percent sign
+# after a no-break space, as French writes it; `percent` is a d3 locale key Superset passes on).
+D3_FORMAT = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0$"],
+             "percent": "\u00a0%"}
+# d3-time-format's French (Canada) locale: dates read `2026-01-05`, months and days in French.
+D3_TIME_FORMAT = {
+    "dateTime": "%A %e %B %Y à %X", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+    "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+    "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+               "septembre", "octobre", "novembre", "décembre"],
+    "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
+                    "sept.", "oct.", "nov.", "déc."],
+}
 
 FEATURE_FLAGS = {
     # A dashboard with roles is seen only by them (and admins): the map by `carte_tmt`.

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ..settings import Settings, get_settings
 from . import listing as listings
 from . import security, store, tokens
-from .texts import TEXTS, language, long_date
+from .texts import TEXTS, de, language, long_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_BODY = 64 * 1024
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     key = settings.signing_key_or_fail()  # no key, no page: fails at start-up, by name
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
+    env.globals["de"] = de  # French elision in templates: la fiche d'Alliance
     limiter = security.RateLimiter(settings.confirm_rate_per_minute)
     https = settings.public_url.startswith("https://")
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
@@ -188,7 +189,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if quoi == "correction":
             body = t["thanks_correction"].format(name=name)
         elif confirmed:
-            body = t["thanks_confirmation"].format(name=name, date=long_date(confirmed, lang))
+            body = t["thanks_confirmation"].format(name=name, de_name=de(name),
+                                                   date=long_date(confirmed, lang))
         else:
             return refused(lang)
         base, _switch = urls(organization_id, token, lang)

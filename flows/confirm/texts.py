@@ -8,7 +8,7 @@ TEXTS = {
         "site": "Répertoire des ressources en immigration · Observatoire TMT",
         "other_language": "English", "other_code": "en",
         "title": "Votre fiche dans le répertoire",
-        "intro": "Voici la fiche de {name} telle qu'elle est publiée dans le répertoire des "
+        "intro": "Voici la fiche {de_name} telle qu'elle est publiée dans le répertoire des "
                  "ressources gratuites pour les travailleuses et travailleurs migrants "
                  "temporaires. Est-elle toujours exacte ?",
         "confirm_title": "Tout est exact",
@@ -26,7 +26,7 @@ TEXTS = {
         "already": "Fiche déjà confirmée le {date}. Merci ! Vous pouvez quand même demander "
                    "une correction.",
         "thanks_title": "Merci !",
-        "thanks_confirmation": "La fiche de {name} est confirmée (le {date}).",
+        "thanks_confirmation": "La fiche {de_name} est confirmée (le {date}).",
         "thanks_correction": "Votre demande de correction pour {name} est enregistrée ; "
                              "l'équipe l'examinera avant de mettre la fiche à jour.",
         "back": "Revenir à la fiche",
@@ -109,3 +109,8 @@ def long_date(iso: str, lang: str) -> str:
     if lang == "fr":
         return f"{'1er' if day.day == 1 else day.day} {MONTHS_FR[day.month - 1]} {day.year}"
     return f"{MONTHS_EN[day.month - 1]} {day.day}, {day.year}"
+
+
+def de(name: str) -> str:
+    """French `de` before a name, elided before a vowel: `d'Alliance`, `de Carrefour`."""
+    return ("d'" if name[:1].lower() in "aeiouyàâéèêëîïôöûüœæ" else "de ") + name

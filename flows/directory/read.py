@@ -37,6 +37,11 @@ def read_sheet(path: Path, name: str) -> Sheet:
     if kind == "ole":
         raise BadFileError(name, "classeur chiffré ou .xls ancien : enregistrez-le en .xlsx "
                                  "(encrypted workbook or legacy .xls; save it as .xlsx)")
+    if kind != "xlsx" and Path(name).suffix.lower() in (".xlsx", ".xlsm"):
+        raise BadFileError(name, "nommé .xlsx mais ce n'est pas un classeur (du texte) : "
+                                 "enregistrez-le en .xlsx ou renommez-le .csv (named .xlsx "
+                                 "but not a spreadsheet (text): save it as .xlsx or rename "
+                                 "it .csv)")
     return _read_xlsx(path, name) if kind == "xlsx" else _read_csv(path, name)
 
 

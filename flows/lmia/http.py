@@ -67,10 +67,14 @@ def with_retries(policy: HttpPolicy, url: str, attempt_once):
         except UnsafeTarget as exc:
             raise TmtError(f"{url}: not fetched: {exc} (TMT_LMIA_ALLOW_NETWORKS)") from None
         except (TransientHTTPError, *TRANSIENT) as exc:
+            what = _what(exc)
+            if not _worth_retrying(exc):  # the answer would be the same in a few seconds
+                raise TmtError(f"{url}: {what}") from None
             if attempt == policy.retries:
-                raise TmtError(f"{url}: failed after {attempt + 1} attempts: {_short(exc)}") from exc
+                raise TmtError(f"{url}: {what} ({attempt + 1} essais / attempts)") from None
             delay = policy.backoff_s * (2 ** attempt)
-            log.warning("%s: %s; retrying in %.1fs", url, _short(exc), delay)
+            log.warning("%s: %s; nouvel essai dans %.1f s / retrying in %.1f s", url, what,
+                        delay, delay)
             time.sleep(delay)
         except requests.RequestException as exc:  # a redirect to ftp://, a malformed URL
             raise TmtError(f"{url}: not fetched: {_short(exc)}") from None
@@ -85,7 +89,8 @@ def get_json(policy: HttpPolicy, url: str) -> dict:
         try:
             return response.json()
         except ValueError as exc:
-            raise TmtError(f"{url}: the answer is not JSON ({_short(exc)})") from exc
+            raise TmtError(f"{url}: la réponse n'est pas du JSON / the answer is not JSON "
+                           f"({_short(exc)})") from exc
 
     return with_retries(policy, url, once)
 
@@ -106,7 +111,9 @@ def download(policy: HttpPolicy, url: str, staging_dir: Path, known: dict | None
             _raise_for_status(response, url)
             declared = int(response.headers.get("Content-Length") or 0)
             if declared > policy.max_bytes:
-                raise TmtError(f"{url}: {declared} bytes is over the {policy.max_bytes}-byte cap")
+                raise TmtError(f"{url}: {declared} octets, au-delà du plafond de "
+                               f"{policy.max_bytes} / {declared} bytes is over the "
+                               f"{policy.max_bytes}-byte cap")
             validators = {"etag": response.headers.get("ETag"),
                           "last_modified": response.headers.get("Last-Modified")}
             return _stream_to_file(policy, response, url, staging_dir, declared, validators)
@@ -125,7 +132,8 @@ def _stream_to_file(policy, response, url, staging_dir, declared, validators) ->
             for chunk in response.iter_content(CHUNK):
                 size += len(chunk)
                 if size > policy.max_bytes:
-                    raise TmtError(f"{url}: more than the {policy.max_bytes}-byte cap")
+                    raise TmtError(f"{url}: au-delà du plafond de {policy.max_bytes} octets / "
+                                   f"more than the {policy.max_bytes}-byte cap")
                 digest.update(chunk)
                 handle.write(chunk)
         if declared and size != declared and not response.headers.get("Content-Encoding"):
@@ -141,6 +149,27 @@ def _raise_for_status(response: requests.Response, url: str) -> None:
         raise TransientHTTPError(f"HTTP {response.status_code}")
     if response.status_code >= 400:
         raise TmtError(f"{url}: HTTP {response.status_code} {response.reason}")
+
+
+def _what(exc: BaseException) -> str:
+    """What happened, in words, French then English (never urllib3's nested repr)."""
+    text = str(exc)
+    if isinstance(exc, requests.Timeout) or "timed out" in text:
+        return "délai dépassé / timed out"
+    if "Connection refused" in text or "Errno 111" in text:
+        return "connexion refusée / connection refused"
+    if any(sign in text for sign in ("NameResolution", "Name or service not known",
+                                     "getaddrinfo", "nodename nor servname")):
+        return "nom d'hôte introuvable / host name not found"
+    if isinstance(exc, TransientHTTPError):
+        return _short(exc)
+    return f"connexion interrompue / connection failed ({type(exc).__name__})"
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    """A 5xx, a timeout or a transfer cut short may pass on a retry; a refused connection or
+    an unknown host are reported at once (the next scheduled run tries again)."""
+    return not _what(exc).startswith(("connexion refusée", "nom d'hôte"))
 
 
 def _short(exc: BaseException) -> str:

@@ -262,5 +262,6 @@ def raise_if_failed(reports: list[FileReport]) -> None:
     """The run fails (non-zero exit) when any file was quarantined or could not be fetched."""
     bad = [r for r in reports if r.status in ("quarantined", "failed")]  # not "ignored"
     if bad:
-        raise TmtError(f"{len(bad)} of {len(reports)} LMIA file(s) not loaded: "
+        raise TmtError(f"{len(bad)} fichier(s) LMIA sur {len(reports)} non chargé(s) / "
+                       f"{len(bad)} of {len(reports)} LMIA file(s) not loaded: "
                        + "; ".join(f"{r.status} {r.reason}" for r in bad))

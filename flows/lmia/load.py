@@ -100,8 +100,9 @@ def reconcile(con: duckdb.DuckDBPyConnection, sha256: str, parsed: ParsedFile) -
            from raw.lmia_rows where file_sha256 = ? group by all""", [sha256]).fetchall())
     expected = {key: value for key, value in parsed.positions_by_province.items()}
     if landed != expected:
-        raise TmtError(f"{parsed.name}: loaded positions by province {landed} differ from "
-                       f"the file's {expected}")
+        raise TmtError(f"{parsed.name}: postes chargés par province {landed} différents de "
+                       f"ceux du fichier {expected} / loaded positions by province differ from "
+                       f"the file's")
 
 
 def _supersede(con, year: int, quarter: int | None, language: str) -> None:

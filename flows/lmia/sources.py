@@ -47,11 +47,13 @@ def discover(source: str, policy: HttpPolicy, dataset_id: str) -> tuple[list[Can
         files = sorted(p for p in path.iterdir()
                        if p.is_file() and p.suffix.lower() in DATA_EXTENSIONS)
         if not files:
-            raise TmtError(f"{path}: no .csv, .xlsx or .xls file in this folder")
+            raise TmtError(f"{path}: aucun fichier .csv, .xlsx ou .xls dans ce dossier / "
+                           f"no .csv, .xlsx or .xls file in this folder")
         return [Candidate(str(p), p.name, False) for p in files], 0
     if path.is_file():
         return [Candidate(str(path), path.name, False)], 0
-    raise TmtError(f"{source}: no such file or folder, and not an http(s) URL")
+    raise TmtError(f"{source}: ni fichier, ni dossier, ni URL http(s) / no such file or "
+                   f"folder, and not an http(s) URL")
 
 
 def package_show_url(source: str, dataset_id: str) -> str:
@@ -68,12 +70,14 @@ def discover_ckan(api_url: str, policy: HttpPolicy) -> tuple[list[Candidate], in
     answer = get_json(policy, api_url)
     if not isinstance(answer, dict) or not answer.get("success") or "result" not in answer:
         error = answer.get("error") if isinstance(answer, dict) else None
-        raise TmtError(f"{api_url}: CKAN did not return the dataset ({error or 'no result'})")
+        raise TmtError(f"{api_url}: CKAN n'a pas renvoyé le jeu de données / CKAN did not "
+                       f"return the dataset ({error or 'no result'})")
     resources = answer["result"].get("resources") or []
     kept = [_candidate(resource) for resource in resources if is_positive_employers_list(resource)]
     if not kept:
-        raise TmtError(f"{api_url}: none of the {len(resources)} resources is a positive "
-                       f"LMIA employers list")
+        raise TmtError(f"{api_url}: aucune des {len(resources)} ressources n'est une liste "
+                       f"d'employeurs ayant reçu une EIMT favorable / none of the "
+                       f"{len(resources)} resources is a positive LMIA employers list")
     return kept, len(resources) - len(kept)
 
 

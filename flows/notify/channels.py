@@ -22,6 +22,12 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from ..errors import TmtError
 
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def without_addresses(text: str) -> str:
+    """For logs: people's addresses stay in the outbox and the maintainers' notice."""
+    return EMAIL.sub("<adresse / address>", text)
 # A refused recipient (SMTPRecipientsRefused: {'addr': (550, ...)}) or an address apprise
 # could not even parse: sending again will not help, a person must fix the address.
 PERMANENT = re.compile(r"\{'[^']*@[^']*': \(5\d\d|Dropped invalid To email|"
@@ -116,9 +122,16 @@ class Channels:
         wait = self.last_sent.get(destination.pace, -1e9) + self.interval_s - time.monotonic()
         if wait > 0:
             time.sleep(wait)
-        with apprise.LogCapture(level=logging.DEBUG, fmt="%(levelname)s %(message)s") as log:
-            ok = destination.server.notify(body=body, title=rendered.subject,
-                                           body_format=body_format)
+        # Apprise's DEBUG log says why a send failed, but names every address: captured
+        # here only, never passed on to the run's log (propagation off while it sends).
+        apprise_logger = logging.getLogger("apprise")
+        propagate, apprise_logger.propagate = apprise_logger.propagate, False
+        try:
+            with apprise.LogCapture(level=logging.DEBUG, fmt="%(levelname)s %(message)s") as log:
+                ok = destination.server.notify(body=body, title=rendered.subject,
+                                               body_format=body_format)
+        finally:
+            apprise_logger.propagate = propagate
         self.last_sent[destination.pace] = time.monotonic()
         if ok:
             return Outcome(True)

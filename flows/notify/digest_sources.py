@@ -54,6 +54,14 @@ def _n(value) -> str:
     return f"{int(value):,}".replace(",", "\u202f")
 
 
+def _postes(count) -> str:
+    return "poste" if abs(int(count or 0)) < 2 else "postes"  # French: 0 and 1 are singular
+
+
+def _positions(count) -> str:
+    return "position" if int(count or 0) == 1 else "positions"
+
+
 def from_warehouse(serving_db: Path) -> list[Item]:
     if not serving_db.exists():
         return []
@@ -61,24 +69,33 @@ def from_warehouse(serving_db: Path) -> list[Item]:
     with duckdb.connect(str(serving_db), read_only=True) as con:
         marts = _marts(con)
         if "fct_lmia_positions" in marts:
-            latest = con.execute(
-                """select period_year, period_quarter, sum(approved_positions)
+            latest = con.execute(  # Quebec first: the lists cover Canada
+                """select period_year, period_quarter,
+                          coalesce(sum(approved_positions) filter (
+                              where province_code = 'QC'), 0),
+                          sum(approved_positions)
                    from marts.fct_lmia_positions where period_kind = 'quarter'
                    group by all order by 1 desc, 2 desc limit 1""").fetchone()
             if latest:
-                year, quarter, positions = latest
+                year, quarter, quebec, canada = latest
                 items.append(Item(
                     "lmia_quarter", f"lmia_quarter:{year}Q{quarter}",
-                    f"{year} T{quarter} publié : {_n(positions)} postes approuvés",
-                    f"{year} Q{quarter} published: {_n(positions)} approved positions"))
+                    f"{year} T{quarter} publié : {_n(quebec)} {_postes(quebec)} approuvés "
+                    f"au Québec ({_n(canada)} au Canada)",
+                    f"{year} Q{quarter} published: {_n(quebec)} approved "
+                    f"{_positions(quebec)} in Quebec ({_n(canada)} in Canada)"))
         if "lmia_unplaced_addresses" in marts:
-            for key, address, city, precision, positions in con.execute(
-                    """select address_key, address, city_as_written, geo_precision,
+            for key, address, city, precision_fr, precision_en, positions in con.execute(
+                    """select address_key, address, city_as_written,
+                              'précision : ' || coalesce(geo_precision_label_fr, geo_precision),
+                              'precision: ' || coalesce(geo_precision_label_en, geo_precision),
                               approved_positions from marts.lmia_unplaced_addresses""").fetchall():
                 place = f"{address}" + (f" ({city})" if city else "")
                 items.append(Item("unplaced_addresses", f"unplaced:{key}",
-                                  f"{place} : {_n(positions)} postes, précision {precision}",
-                                  f"{place}: {_n(positions)} positions, precision {precision}",
+                                  f"{place} : {_n(positions)} {_postes(positions)}, "
+                                  f"{precision_fr}",
+                                  f"{place}: {_n(positions)} {_positions(positions)}, "
+                                  f"{precision_en}",
                                   positions or 0))
         items += _freshness(con, marts.get("listing_freshness", set()))
     return items

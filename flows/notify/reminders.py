@@ -170,8 +170,11 @@ class ReminderReport:
     calls: int = 0
 
     def line(self) -> str:
-        return (f"reminders: {self.first} first, {self.second} second, {self.targeted} "
-                f"after a website change queued; {self.calls} call(s) for the maintainers")
+        return (f"rappels / reminders : {self.first} premier(s), {self.second} deuxième(s), "
+                f"{self.targeted} après un changement du site en file ; {self.calls} appel(s) "
+                f"pour les mainteneurs / {self.first} first, {self.second} second, "
+                f"{self.targeted} after a website change queued; {self.calls} call(s) for "
+                f"the maintainers")
 
 
 def queue_due(settings: Settings, today: date | None = None) -> ReminderReport:

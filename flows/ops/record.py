@@ -14,7 +14,7 @@ from prefect.context import FlowRunContext
 from prefect.logging import get_logger
 from prefect.runtime import flow_run as current_run
 
-from flows.errors import TmtError
+from flows.errors import TmtError, quiet_expected_tracebacks
 from flows.settings import get_settings
 
 from . import failures, journal, summaries
@@ -35,6 +35,7 @@ def _parent_run_id(flow_run) -> str | None:
 
 
 def run_started(flow, flow_run, state) -> None:
+    quiet_expected_tracebacks()  # Prefect's handlers exist by now
     journal.started(get_settings().runs_db, str(flow_run.id), flow.name, _parent_run_id(flow_run))
 
 
@@ -112,9 +113,7 @@ def report_run(key: str, title: str, summary: dict, data_docs_url: str | None = 
     links = {"Data Docs (Great Expectations)": data_docs_url} if data_docs_url else {}
     create_markdown_artifact(key=key, markdown=summaries.markdown(title, summary, links),
                              description=title)
-    get_run_logger().info("%s: %s", key, ", ".join(
-        f"{name} {value.get('state', '') if isinstance(value, dict) else value}"
-        for name, value in summary.items()))
+    get_run_logger().info("%s — %s", title, summaries.text(summary))
     return summary
 
 

@@ -11,36 +11,13 @@ from pathlib import Path
 
 import duckdb
 
-# French / English labels of the summary keys, for the markdown artifact.
-LABELS = {
-    "files": "fichiers / files", "loaded": "chargés / loaded", "unchanged": "inchangés / unchanged",
-    "quarantined": "en quarantaine / quarantined", "failed": "en échec / failed",
-    "rows_ingested": "lignes ingérées / rows ingested",
-    "positions_ingested": "postes ingérés / positions ingested",
-    "rows_read": "lignes lues / rows read", "rows_imported": "lignes importées / rows imported",
-    "duplicates_merged": "doublons fusionnés / duplicates merged",
-    "terms_similar": "termes compris par similarité / terms mapped by similarity",
-    "terms_free_text": "termes en texte libre / terms kept as free text", "organizations": "organismes / organizations",
-    "created": "nouveaux / created", "updated": "modifiés / updated",
-    "rows_rejected": "lignes rejetées / rows rejected", "urls": "URL à vérifier / URLs to check",
-    "checked": "vérifiées / checked", "skipped": "non vérifiées / skipped",
-    "problems": "problèmes / problems", "statuses": "statuts / statuses",
-    "notices_queued": "avis en file / notices queued",
-    "positions": "postes / positions", "positions_placed": "postes placés / positions placed",
-    "placed_share": "part placée / placed share", "stale_listings": "fiches périmées / stale listings",
-    "checks_run": "contrôles exécutés / checks run", "checks_passed": "contrôles réussis / checks passed",
-    "checks_failed": "contrôles en échec / checks failed",
-    "check_warnings": "avertissements / warnings", "published_version": "version publiée / published version",
-    "published": "nouvelle publication / new publication",
-    "sent": "envoyés / sent", "retrying": "à réessayer / to retry",
-    "waiting": "en attente dans la file / waiting in the outbox",
-    "reminders": "rappels / reminders", "digest": "résumé / digest",
-    "campaign": "campagne / campaign", "new_tasks": "nouvelles tâches / new tasks",
-    "checklist": "liste envoyée / checklist", "build": "construction / build",
-    "alert_queued": "alerte en file / alert queued",
-    "periods_withheld": "périodes retenues / periods withheld",
-    "files_waiting_for_checks": "fichiers en attente de contrôle / files waiting for checks",
-}
+from flows import labels
+
+
+def label(key: str) -> str:
+    """`fr / en` for a summary key (seed ref_run_summary_labels, read by the mart too)."""
+    french, english = labels.summary_key(key)
+    return f"{french} / {english}"
 
 
 def ingest(reports) -> dict:
@@ -71,7 +48,9 @@ def sites(summary, queued: int) -> dict:
 
 
 def marts_facts(serving_db: Path) -> dict:
-    """Positions placed in a municipality and stale listings, read from the served marts."""
+    """Quebec's positions placed in a municipality and stale listings, read from the served
+    marts. Quebec only: the lists cover Canada, but only Quebec rows are geolocated, so a
+    share over all provinces would say nothing (0.29 on the sample, 1.00 for Quebec)."""
     if not serving_db.exists():
         return {}
     with duckdb.connect(str(serving_db), read_only=True) as con:
@@ -79,7 +58,7 @@ def marts_facts(serving_db: Path) -> dict:
             """select coalesce(sum(approved_positions), 0),
                       coalesce(sum(approved_positions) filter (
                           where geo_precision in ('postal_code', 'municipality')), 0)
-               from marts.fct_lmia_positions""").fetchone()
+               from marts.fct_lmia_positions where province_code = 'QC'""").fetchone()
         tables = {name for (name,) in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts'"
         ).fetchall()}
@@ -100,7 +79,16 @@ def build(outcome, publication, serving_db: Path) -> dict:
 
 def notify(report, reminders: str, digest: str) -> dict:
     return {"sent": report.sent, "failed": report.failed, "retrying": report.retrying,
-            "waiting": report.waiting, "reminders": reminders, "digest": digest}
+            "waiting": report.waiting, "reminders": _without_key(reminders),
+            "digest": _without_key(digest)}
+
+
+def _without_key(line: str) -> str:
+    """`rappels / reminders : 2 premier(s)…` → `2 premier(s)…`: the label says it already."""
+    for prefix in ("rappels / reminders : ", "résumé / digest : ", "reminders: ", "digest: "):
+        if line.startswith(prefix):
+            return line[len(prefix):]
+    return line
 
 
 def pipeline(children: list[dict]) -> dict:
@@ -121,16 +109,43 @@ def markdown(title: str, summary: dict, links: dict[str, str] | None = None) -> 
     for key, value in summary.items():
         if isinstance(value, dict) and key not in ("statuses",):
             lines.append(f"| **{key}** | {value.get('state', '')} |")
-            lines += [f"| &nbsp;&nbsp;{LABELS.get(k, k)} | {_cell(v)} |"
+            lines += [f"| &nbsp;&nbsp;{label(k)} | {_cell(v, k)} |"
                       for k, v in value.items() if k != "state"]
         else:
-            lines.append(f"| {LABELS.get(key, key)} | {_cell(value)} |")
-    for label, url in (links or {}).items():
-        lines += ["", f"[{label}]({url})"]
+            lines.append(f"| {label(key)} | {_cell(value, key)} |")
+    for link_label, url in (links or {}).items():
+        lines += ["", f"[{link_label}]({url})"]
     return "\n".join(lines)
 
 
-def _cell(value) -> str:
-    if isinstance(value, dict):
-        value = ", ".join(f"{k} {v}" for k, v in value.items())
+def text(summary: dict) -> str:
+    """The summary as one line a person reads (logs): French labels, then English, French
+    number formats, `oui / yes`; a sub-flow's summary shows as its state."""
+    parts = []
+    for key, value in summary.items():
+        if isinstance(value, dict) and key != "statuses":
+            value = value.get("state", "")
+        parts.append(f"{label(key)} : {readable(key, value)}")
+    return " ; ".join(parts)
+
+
+def readable(key: str, value) -> str:
+    if isinstance(value, bool):
+        return "oui / yes" if value else "non / no"
+    if key.endswith("_share") and isinstance(value, float):
+        return f"{value * 100:.1f}".replace(".", ",") + "\u00a0%"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f")
+    if isinstance(value, dict):  # site statuses: labels of the seed ref_website_statuses
+        return ", ".join(f"{status_label(code)} {count}" for code, count in value.items())
+    return "" if value is None else str(value)
+
+
+def status_label(code: str) -> str:
+    french, english = labels.website_status(code)
+    return f"{french.lower()} / {english.lower()}"
+
+
+def _cell(value, key: str = "") -> str:
+    value = readable(key, value)
     return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")

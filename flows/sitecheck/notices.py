@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flows import labels
 from flows.notify.outbox import Message
 
 from .classify import BROKEN
@@ -105,18 +106,21 @@ def _broken(about: dict, again: bool, day) -> Message:
     code = f" (HTTP {about['http_status']})" if about["http_status"] else ""
     detail = f" — {about['error']}" if about["error"] else ""
     still_fr, still_en = ("toujours en panne : ", "still broken: ") if again else ("", "")
+    status_fr, status_en = (word.lower() for word in labels.website_status(about["status"]))
+    # The fetcher's detail is English: it goes in the English half only.
     return _item(
         "broken_sites", f"sitecheck:{about['url']}:{'still_broken' if again else 'broken'}:{day}",
-        f"{still_fr}{about['url']} : {about['status']}{code}{detail} ({who_fr})",
-        f"{still_en}{about['url']}: {about['status']}{code}{detail} ({who_en})",
+        f"{still_fr}{about['url']} : {status_fr}{code} ({who_fr})",
+        f"{still_en}{about['url']}: {status_en}{code}{detail} ({who_en})",
         about, "site_still_broken" if again else "site_broken")
 
 
 def _recovered(about: dict, day) -> Message:
     who_fr, who_en = _who(about)
+    status_fr, status_en = (word.lower() for word in labels.website_status(about["status"]))
     return _item("broken_sites", f"sitecheck:{about['url']}:recovered:{day}",
-                 f"de nouveau en ligne : {about['url']} ({about['status']}, {who_fr})",
-                 f"working again: {about['url']} ({about['status']}, {who_en})",
+                 f"de nouveau en ligne : {about['url']} ({status_fr}, {who_fr})",
+                 f"working again: {about['url']} ({status_en}, {who_en})",
                  about, "site_recovered")
 
 

@@ -63,3 +63,19 @@ def import_state(settings: Settings) -> dict[str, int]:
     finally:
         con.close()
     return {table: len(rows) for table, (rows, _) in copies.items()}
+
+
+def close_own_run(settings: Settings, run_id: str) -> int:
+    """The build's own journal row, copied while it ran (`running`), as the publication
+    will show it: `completed`, ended now. Called once the mart checkpoint has passed, when
+    only the publication is left; the journal (SQLite) gets the real end from the run's
+    hook. Without this the served `ops_latest_runs` said the build was running forever."""
+    con = directory_schema.connect(settings.work_db)
+    try:
+        closed = con.execute(
+            "update ops.flow_run set state = 'completed', ended_at = ? "
+            "where run_id = ? and state = 'running' returning run_id",
+            [datetime.now(UTC).replace(tzinfo=None), run_id]).fetchall()
+    finally:
+        con.close()
+    return len(closed)

@@ -93,6 +93,15 @@ def test_the_publication_shows_the_checks_it_passed(built):
     assert outcomes <= {"passed", "warning"}
 
 
+def test_the_publication_shows_this_build_completed_not_running(built):
+    """The journal is copied while the build runs; the served run journal still shows the
+    build that published it as completed (it was `running` forever, issue 17)."""
+    with duckdb.connect(str(built.serving_db), read_only=True) as con:
+        state, ended_at = con.execute("select state, ended_at from marts.ops_latest_runs "
+                                      "where flow_name = 'build_warehouse'").fetchone()
+    assert state == "completed" and ended_at is not None
+
+
 def test_failed_build_keeps_the_last_good_serving_database(built, monkeypatch):
     monkeypatch.setenv("TMT_HOME", str(built.home))
     before = sha256(built.serving_db)

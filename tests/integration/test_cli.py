@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -34,8 +35,24 @@ def test_every_command_has_help(command):
 def test_bad_source_is_one_line_and_non_zero(tmt_home):
     result = tmt("ingest", "lmia", "--source", "/no/such/folder")
     assert result.returncode == 1
-    assert result.stderr.strip() == \
-        "tmt: error: /no/such/folder: no such file or folder, and not an http(s) URL"
+    assert result.stderr.strip() == (
+        "tmt: error: /no/such/folder: ni fichier, ni dossier, ni URL http(s) / no such file or "
+        "folder, and not an http(s) URL")
+
+
+def test_a_refused_connection_is_one_line_in_words_at_once(tmt_home, prefect_api):
+    """No retries with backoff, no traceback, no urllib3 repr cut mid-word (issue 17)."""
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/dataset/90fed587"
+    result = tmt("ingest", "lmia", "--source", url,
+                 env={**prefect_api, "TMT_LMIA_ALLOW_NETWORKS": "127.0.0.1/32"})
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("tmt: error: ") and "connexion refusée / connection refused" in line
+    assert "NewConnectionError" not in line and "Traceback" not in result.stdout
+    assert "nouvel essai / retrying" not in result.stdout and "retrying in" not in result.stdout
 
 
 def test_folder_with_a_bad_file_loads_the_good_one_and_exits_non_zero(
@@ -51,7 +68,8 @@ def test_folder_with_a_bad_file_loads_the_good_one_and_exits_non_zero(
     assert result.returncode == 1
     # stderr is the one line a person must read; the run log (stdout) says what loaded
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith(f"tmt: error: 1 of 2 LMIA file(s) not loaded: quarantined {name} row ")
+    assert line.startswith("tmt: error: 1 fichier(s) LMIA sur 2 non chargé(s) / 1 of 2 LMIA "
+                           f"file(s) not loaded: quarantined {name} row ")
     assert "the file's total 99 999 does not match the 12 731 positions" in line
     assert f"loaded      {GOOD_CSV}: 2017Q3 en stream_noc, 4538 rows" in result.stdout
     assert "fichier / file 1/2 " in result.stdout and "fichier / file 2/2 " in result.stdout

@@ -51,3 +51,30 @@ def test_tasks_done_refuses_an_unknown_task(tmt_home):
     assert result.returncode == 1
     assert result.stderr.strip() == ("tmt: error: no-such-task: no open task with this id "
                                      "(see marts.update_tasks)")
+
+
+def test_notify_logs_no_debug_line_and_no_address(tmt_home, tmp_path, monkeypatch,
+                                                 prefect_api):  # noqa: F811
+    """Apprise logs at DEBUG with every address; `tmt notify` printed 64 such lines."""
+    from tests.support.smtp import SmtpServer, write_config
+
+    server = SmtpServer().start()
+    try:
+        monkeypatch.setenv("TMT_APPRISE_CONFIG", str(write_config(tmp_path / "apprise.yml",
+                                                                  server.port)))
+        monkeypatch.setenv("TMT_SIGNING_KEY", "k" * 40)
+        monkeypatch.setenv("TMT_SEND_INTERVAL_S", "0")
+        outbox.enqueue(get_settings().outbox_db, [
+            messages.build_failed("dbt build failed: z"),
+            outbox.Message("org-reminders", "listing_reminder_first", "notice",
+                           {"subject": "Votre fiche", "text": "Bonjour",
+                            "organization_name": "Organisme X"},
+                           recipient="contact@organisme-x.example.org")])
+        result = tmt("notify", env=prefect_api)
+        server.mailbox.wait_for(2)
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    assert "DEBUG" not in output
+    assert "@" not in output, [line for line in output.splitlines() if "@" in line]

@@ -258,7 +258,7 @@ def test_notify_flow_sends_the_digest_with_the_change_request(site):
     settings = site["settings"]
     before = len(site["smtp"].mailbox.messages)
     line = notify()
-    assert "digest:" in line and "queued" in line, line
+    assert "résumé / digest :" in line and "queued" in line, line
     mails = site["smtp"].mailbox.wait_for(before + 1)[before:]
     (digest_mail,) = [m for m in mails if m["Subject"].startswith("[TMT] Résumé")]
     text = body(digest_mail, "plain")

@@ -23,6 +23,7 @@ from flows.settings import REPO_ROOT, get_settings
 from tests.flows.test_build_warehouse import load_sample
 from tests.support.operations import write_operations_for_sample
 from tests.support.samples import load_sample_directory
+from tests.support.visible_labels import problems
 
 SUPERSET_PYTHON = REPO_ROOT / ".venv-superset" / "bin" / "python"
 SERVICE = REPO_ROOT / "deploy" / "superset" / "service.py"
@@ -232,6 +233,10 @@ def test_every_chart_returns_rows_without_error(superset, deployed):
         results = response.json()["result"]
         assert results and all(not result.get("error") for result in results), name
         assert all(result["rowcount"] > 0 for result in results), name
+        # What the chart draws (canvas charts included): words, not codes (issue 17)
+        cells = [value for result in results for row in result["data"]
+                 for value in row.values() if isinstance(value, str)]
+        assert not problems("\n".join(cells), cells), (name, problems("\n".join(cells), cells))
 
 
 def test_analyste_cannot_read_the_employer_level_dataset(superset, deployed):
@@ -329,6 +334,9 @@ def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path
             path = shots / f"{dashboard['slug']}.png"
             page.screenshot(path=str(path), full_page=True)
             print(f"screenshot: {path}")
+            # What the page shows in text (tables, numbers, legends, filters): French only
+            seen = problems(page.inner_text("body"))
+            assert not seen, (dashboard["slug"], seen)
             assert not failed, (dashboard["slug"], failed)
             assert page.locator(".chart-container").count() == charts_in[dashboard["slug"]]
             assert page.locator(".ant-alert-error, [role=alert]").count() == 0

@@ -72,7 +72,8 @@ def test_bad_files_fail_the_command_on_one_line_and_reach_nobody(home, bad_inges
     cases = bad_ingest["cases"]
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith(f"tmt: error: {len(cases)} of {len(cases)} LMIA file(s) not loaded: ")
+    assert line.startswith(f"tmt: error: {len(cases)} fichier(s) LMIA sur {len(cases)} non "
+                           f"chargé(s) / {len(cases)} of {len(cases)} LMIA file(s) not loaded: ")
     assert sha256(settings.serving_db) == bad_ingest["before"]["serving"]
     # nothing of theirs is in the current set: the good 2017 Q3 list is current again
     assert raw_counts(settings) == bad_ingest["before"]["raw"]

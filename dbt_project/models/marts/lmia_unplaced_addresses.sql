@@ -9,6 +9,10 @@ quebec_rows as (
         and geo_precision <> 'municipality'
 ),
 
+precision_labels as (
+    select * from {{ ref('ref_geo_precisions') }}
+),
+
 unplaced as (
     select
         address_key,
@@ -25,6 +29,15 @@ unplaced as (
     from quebec_rows
     group by
         address_key, address, postal_code, city_as_written, city_key, geo_precision, region_code
+),
+
+labelled as (
+    select
+        unplaced.*,
+        precision_labels.label_fr as geo_precision_label_fr,
+        precision_labels.label_en as geo_precision_label_en
+    from unplaced
+    left join precision_labels on unplaced.geo_precision = precision_labels.geo_precision
 )
 
-select * from unplaced
+select * from labelled

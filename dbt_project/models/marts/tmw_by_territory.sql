@@ -19,8 +19,11 @@ by_territory as (
         mrc_code,
         mrc_name,
         noc_version,
+        noc_classification_fr,
         skill_level,
+        skill_level_label_fr,
         teer,
+        teer_label_fr,
         broad_category,
         broad_category_label_fr,
         broad_category_label_en,
@@ -31,7 +34,8 @@ by_territory as (
     from quebec_positions
     group by
         period_year, period_quarter, period_kind, period_start, region_code, region_name,
-        mrc_code, mrc_name, noc_version, skill_level, teer, broad_category,
+        mrc_code, mrc_name, noc_version, noc_classification_fr, skill_level,
+        skill_level_label_fr, teer, teer_label_fr, broad_category,
         broad_category_label_fr, broad_category_label_en
 )
 

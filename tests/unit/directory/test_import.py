@@ -204,3 +204,16 @@ def test_the_run_fails_after_loading_when_rows_were_rejected(messy_csv):
     message = str(raised.value)
     assert message.startswith("5 ligne(s) sur 16 rejetée(s)") and "\n" not in message
     assert "ligne 8" in message and str(quarantined) in message
+
+
+def test_a_text_file_named_xlsx_is_not_a_spreadsheet(tmp_path):
+    """It used to be read as a CSV and rejected for a missing `nom` column (issue 17)."""
+    from flows.directory.read import read_sheet
+    from flows.errors import BadFileError
+
+    path = tmp_path / "repertoire.xlsx"
+    path.write_text("nom,municipalite\nAlliance,Montréal\n", encoding="utf-8")
+    with pytest.raises(BadFileError, match=r"pas un classeur.*not a spreadsheet"):
+        read_sheet(path, path.name)
+    (tmp_path / "repertoire.csv").write_bytes(path.read_bytes())  # the same text as a CSV reads
+    assert read_sheet(tmp_path / "repertoire.csv", "repertoire.csv").rows

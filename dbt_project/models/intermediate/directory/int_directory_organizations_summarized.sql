@@ -38,6 +38,14 @@ language_names as (
     select * from {{ ref('ref_iso_639_languages') }}
 ),
 
+service_labels as (
+    select * from {{ ref('ref_directory_services') }}
+),
+
+region_labels as (
+    select * from {{ ref('ref_quebec_regions') }}
+),
+
 confirmations as (
     select * from {{ ref('int_directory_organizations_confirmed') }}
 ),
@@ -45,26 +53,33 @@ confirmations as (
 regions_served as (
     select
         organization_id,
-        {{ sorted_distinct_list('region_code', ',') }} as region_codes,
-        {{ sorted_distinct_list('mrc_code', ',', where='mrc_code is not null') }} as mrc_codes
+        {{ sorted_distinct_list('service_areas.region_code', ',') }} as region_codes,
+        {{ sorted_distinct_list('service_areas.mrc_code', ',',
+                                where='service_areas.mrc_code is not null') }} as mrc_codes,
+        {{ sorted_distinct_list('coalesce(region_labels.region_name_fr, service_areas.region_code)',
+                                ', ') }} as regions_fr
     from service_areas
-    group by organization_id
+    left join region_labels on service_areas.region_code = region_labels.region_code
+    group by service_areas.organization_id
 ),
 
 services_offered as (
     select
-        organization_id,
-        {{ sorted_distinct_list('service_code', ',') }} as services
+        services.organization_id,
+        {{ sorted_distinct_list('services.service_code', ',') }} as services,
+        {{ sorted_distinct_list('coalesce(service_labels.label_fr, services.service_code)',
+                                ', ') }} as services_fr
     from services
-    group by organization_id
+    left join service_labels on services.service_code = service_labels.service_code
+    group by services.organization_id
 ),
 
 languages_spoken as (
     select
-        organization_id,
-        {{ sorted_distinct_list('language_code', ',') }} as languages
+        languages.organization_id,
+        {{ sorted_distinct_list('languages.language_code', ',') }} as languages
     from languages
-    group by organization_id
+    group by languages.organization_id
 ),
 
 languages_named as (
@@ -141,6 +156,7 @@ summarized as (
         organizations.status,
         regions_served.region_codes,
         regions_served.mrc_codes,
+        regions_served.regions_fr,
         first_locations.address,
         first_locations.municipality_name as municipality,
         first_locations.municipality_code,
@@ -150,6 +166,7 @@ summarized as (
         organizations.email,
         languages_spoken.languages,
         services_offered.services,
+        services_offered.services_fr,
         populations_served.target_populations,
         location_summary.wheelchair_access,
         first_locations.accessibility_details,

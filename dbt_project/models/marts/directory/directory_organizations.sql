@@ -1,6 +1,8 @@
 -- The directory, one row per organization. Lists are sorted comma-separated codes:
--- region_codes (01-17), languages (ISO 639), services (ref_directory_services). Terms no
--- vocabulary entry matched are in the *_free_text columns, as the organization wrote them.
+-- region_codes (01-17), languages (ISO 639), services (ref_directory_services); beside
+-- each, the same list in French words (regions_fr, languages_fr, services_fr) from the seeds.
+-- Terms no vocabulary entry matched are in the *_free_text columns, as the organization
+-- wrote them.
 with
 
 organizations as (
@@ -13,11 +15,14 @@ directory as (
         organization_name as name,
         status,
         region_codes,
+        regions_fr,
         municipality,
         website,
         email,
         languages,
+        languages_fr,
         services,
+        services_fr,
         wheelchair_access,
         last_confirmed_at,
         alternate_name,
@@ -33,7 +38,6 @@ directory as (
         free_of_charge,
         locations,
         updated_at,
-        languages_fr,
         services_free_text,
         target_populations_free_text,
         languages_free_text

@@ -43,14 +43,49 @@ latest_runs as (
     where runs_ranked.recency = 1
 ),
 
+summary_entries as (
+    {{ json_summary_entries('latest_runs', 'run_id', 'summary_json') }}
+),
+
+summary_labels as (
+    select * from {{ ref('ref_run_summary_labels') }}
+),
+
+-- The same entries for people: French labels (seed), oui/non for booleans, a sub-flow's
+-- state rather than its whole summary.
+summaries_in_french as (
+    select
+        summary_entries.run_id,
+        string_agg(
+            coalesce(summary_labels.label_fr, summary_entries.summary_key) || ' : '
+            || case
+                when summary_entries.summary_value = 'true' then 'oui'
+                when summary_entries.summary_value = 'false' then 'non'
+                -- a sub-flow's summary (tmt run): its state; other objects without JSON marks
+                when left(summary_entries.summary_value, 1) = '{'
+                    and summary_entries.summary_value like '%"state":%'
+                    then cast(summary_entries.summary_value as json) ->> 'state'
+                when left(summary_entries.summary_value, 1) = '{'
+                    then translate(summary_entries.summary_value, '{}"', '')
+                else coalesce(summary_entries.summary_value, '') end,
+            ', ' order by summary_entries.summary_key
+        ) as summary_text_fr
+    from summary_entries
+    left join summary_labels
+        on summary_entries.summary_key = summary_labels.summary_key
+    group by summary_entries.run_id
+),
+
 with_history as (
     select
         latest_runs.*,
+        summaries_in_french.summary_text_fr,
         history_per_flow.runs_recorded,
         history_per_flow.runs_failed,
         history_per_flow.last_completed_at
     from latest_runs
     inner join history_per_flow on latest_runs.flow_name = history_per_flow.flow_name
+    left join summaries_in_french on latest_runs.run_id = summaries_in_french.run_id
 )
 
 select * from with_history

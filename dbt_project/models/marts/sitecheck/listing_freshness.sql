@@ -155,6 +155,19 @@ freshness as (
         last_change_summary,
         checked_until as as_of
     from stale_reasons
+),
+
+status_labels as (
+    select * from {{ ref('ref_website_statuses') }}
+),
+
+labelled as (
+    select
+        freshness.*,
+        status_labels.label_fr as website_status_label_fr
+    from freshness
+    left join status_labels
+        on coalesce(freshness.website_status, 'never_checked') = status_labels.website_status
 )
 
-select * from freshness
+select * from labelled
