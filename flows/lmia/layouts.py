@@ -174,7 +174,8 @@ def recognize(cells: list[object], where: str, sample: list[list[object]] | None
                                "content"))
     seen = ", ".join(repr(text) for text in texts if text)
     if not {"employer_name", "approved_positions"} <= set(columns):
-        raise ValueError(f"{where}: no employer or no approved-positions column among [{seen}]")
+        raise ValueError(f"{where}: aucune colonne d'employeur ou de postes approuvés / no "
+                         f"employer or no approved-positions column among [{seen}]")
     folded = " ".join(header_key(text) for text in texts)
     language = "fr" if any(hint in folded for hint in _FRENCH_HINTS) else "en"
     return Header(layout_of(columns), columns, language, noc_hint, tuple(texts),

@@ -24,6 +24,8 @@ from .read import is_incomplete, read_sheets
 from .text import clean_cell, extract_postal_code, fold
 
 HEADER_SEARCH_ROWS = 200
+_TRUNCATED = ("le fichier s'arrête au milieu de cette ligne (téléchargement tronqué ?) / the "
+              "file ends in the middle of this row (truncated download?)")
 EXAMPLES = 2
 _OCCUPATION = re.compile(r"^\s*(\d{1,5})\s*[-–—:]?\s*(.*)$")
 _FOOTER = re.compile(r"^(notes?|remarques?|sources?|nota)\s*:?\s*$")
@@ -134,10 +136,13 @@ def parse_file(path, name: str, names: list[str] | None = None) -> ParsedFile:
         if not parsed.layout and parsed.header_problem:
             raise ValueError(parsed.header_problem)
         if not parsed.layout:
-            raise ValueError(f"{name}: no header row naming the employer and the approved "
-                             f"positions in the first {HEADER_SEARCH_ROWS} rows of any sheet")
+            raise ValueError(f"{name}: aucune ligne d'en-tête nommant l'employeur et les postes "
+                             f"approuvés dans les {HEADER_SEARCH_ROWS} premières lignes / no "
+                             f"header row naming the employer and the approved positions in the "
+                             f"first {HEADER_SEARCH_ROWS} rows of any sheet")
         if parsed.row_count == 0:
-            raise ValueError(f"{name}: a header but no data rows")
+            raise ValueError(f"{name}: un en-tête mais aucune ligne de données / a header but "
+                             f"no data rows")
         parsed.period = periods.resolve(parsed.title, [name, *(names or [])], name)
         _settle_occupations(parsed)
     except NotPositiveList:
@@ -164,8 +169,9 @@ def _refuse_negative(parsed: ParsedFile, names: list[str]) -> None:
     title = fold(parsed.title or "")
     said = next((text for text in (title, *map(fold, names)) if _NEGATIVE.search(text)), None)
     if said is not None and not ("positive" in title or "positif" in title):
-        raise NotPositiveList(f"{parsed.name}: a negative LMIA list ({said[:80]!r}), "
-                              f"not the positive employers list: not loaded")
+        raise NotPositiveList(f"{parsed.name}: une liste d'EIMT négatives, non chargée / a "
+                              f"negative LMIA list ({said[:80]!r}), not the positive employers "
+                              f"list: not loaded")
 
 
 class _Sums:
@@ -238,8 +244,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             elif _TOTAL.search(label):
                 note(skipped, "total line without a number", f"{line}: {', '.join(filled)}")
             elif index == last and is_incomplete(raw):
-                raise ValueError(f"{where} {line}: the file ends in the middle of this row "
-                                 f"(truncated download?)")
+                raise ValueError(f"{where} {line}: {_TRUNCATED}")
             elif cells[at_employer] or (at_occupation is not None and cells[at_occupation]):
                 what = "empty" if not positions_cell else repr(positions_cell)
                 note(parsed.rejected, "approved positions not a number",
@@ -248,13 +253,14 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
                 note(skipped, "unrecognized line", f"{line}: {', '.join(filled)[:100]}")
             continue
         if index == last and is_incomplete(raw) and len(raw) < width:
-            raise ValueError(f"{where} {line}: the file ends in the middle of this row "
-                             f"(truncated download?)")
+            raise ValueError(f"{where} {line}: {_TRUNCATED}")
         if _is_total(label, cells, at_employer, at_occupation, at_address, positions, sums):
             if not sums.matches(positions, label):
-                raise ValueError(f"{where} {line}: the file's total {positions:,} does not match "
-                                 f"the {sums.since_total:,} positions of the rows above it "
-                                 f"({sums.whole:,} in all)".replace(",", " "))
+                raise ValueError(
+                    f"{where} {line}: le total du fichier, {positions:,}, ne correspond pas aux "
+                    f"{sums.since_total:,} postes des lignes au-dessus ({sums.whole:,} en tout) / "
+                    f"the file's total {positions:,} does not match the {sums.since_total:,} "
+                    f"positions of the rows above it ({sums.whole:,} in all)".replace(",", " "))
             parsed.declared_totals.append(positions)
             note(skipped, "total line", f"{line}: {', '.join(filled)}")
             if repair:
@@ -364,8 +370,8 @@ _HOW = {"similar": "similarity", "synonym": "synonym", "content": "column conten
 
 def _adopt_header(parsed: ParsedFile, header: Header, where: str) -> None:
     if parsed.layout and parsed.layout != header.layout:
-        raise ValueError(f"{where}: sheets with different layouts "
-                         f"({parsed.layout} and {header.layout})")
+        raise ValueError(f"{where}: feuilles de structures différentes / sheets with "
+                         f"different layouts ({parsed.layout}, {header.layout})")
     parsed.layout, parsed.language = header.layout, header.language
     hint = {"2016": "2011"}.get(header.noc_version_hint, header.noc_version_hint)
     parsed.noc_version = parsed.noc_version or hint

@@ -94,9 +94,12 @@ def resolve(title: str | None, names: list[str], where: str) -> Period:
     titled = from_title(title) if title else None
     named = next((p for p in (from_name(n) for n in names if n) if p), None)
     if titled and named and named.quarter is not None and titled != named:
-        raise ValueError(f"{where}: title says {titled} but the name says {named}")
+        raise ValueError(f"{where}: le titre dit {titled} mais le nom dit {named} / title "
+                         f"says {titled} but the name says {named}")
     period = titled or named
     if period is None:
-        raise ValueError(f"{where}: cannot tell which period the file covers "
-                         f"(no period in its title; name it like 2023q4_positive_fr.csv)")
+        raise ValueError(f"{where}: impossible de dire quelle période le fichier couvre "
+                         f"(renommez-le comme 2023q4_positive_fr.csv) / cannot tell which period "
+                         f"the file covers (no period in its title; name it like "
+                         f"2023q4_positive_fr.csv)")
     return period
