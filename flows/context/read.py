@@ -1,0 +1,54 @@
+"""A context file's cells: CSV decoded line by line, XLSX through calamine (flows/lmia/read.py).
+
+ESDC's table 10 mixes encodings in one file (its Canada section is UTF-8, the rest and the
+notes Windows-1252): each line is decoded as UTF-8, else as Windows-1252, and the lines
+that needed the fallback are counted in the load report.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..errors import BadFileError
+from ..lmia.read import read_sheets, sniff
+from ..lmia.text import clean_cell
+
+Rows = list[list[str]]
+
+
+def read_rows(path: Path, name: str, repairs: dict) -> Rows:
+    """The first sheet (or the CSV) as rows of cleaned text cells."""
+    with path.open("rb") as handle:
+        kind = sniff(handle.read(512))
+    if kind == "text":
+        rows = _csv_rows(path.read_bytes(), name, repairs)
+    else:  # the LMIA reader names what is wrong (empty, HTML page, encrypted, corrupt)
+        sheet = next(iter(read_sheets(path, name)), None)
+        if sheet is None:
+            raise BadFileError(name, "a workbook without sheets")
+        rows = sheet[1]
+    return [[clean_cell(cell) for cell in row] for row in rows]
+
+
+def _csv_rows(data: bytes, name: str, repairs: dict) -> list[list[str]]:
+    if b"\x00" in data[:4096]:
+        raise BadFileError(name, "binary content in a CSV file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    lines = []
+    fallback = 0
+    for raw in data.split(b"\n"):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(raw.decode("cp1252", errors="replace"))
+            fallback += 1
+    if fallback and fallback < len(lines):
+        repairs["lines_decoded_cp1252"] = fallback
+    text = "\n".join(line.rstrip("\r") for line in lines)
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise BadFileError(name, f"malformed CSV near line {reader.line_num}: {exc}") from exc
