@@ -7,7 +7,7 @@ names are listed in ALIASES, the one place to add the next one.
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -51,7 +51,7 @@ def english_name(code: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
-@lru_cache(maxsize=None)
+@cache
 def french_name(code: str) -> str:
     french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
     return french.gettext(pycountry.countries.get(alpha_2=code).name)

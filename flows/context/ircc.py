@@ -42,7 +42,7 @@ class Row:
     depth: int  # index of the label column the row's label sits in
     label: str
     counts: list[Count]
-    children: list["Row"]
+    children: list[Row]
 
 
 def _header(rows: list[list[str]], name: str) -> tuple[int, int, list[Column]]:

@@ -6,8 +6,7 @@ from pathlib import Path
 from ..errors import BadFileError
 from ..lmia.text import fold
 from . import esdc, ircc
-from .model import (ESDC_COUNTRIES, ESDC_REGIONS, IRCC_PERMIT_HOLDERS, IRCC_TR_TO_PR,
-                    ParsedTable)
+from .model import ESDC_COUNTRIES, ESDC_REGIONS, IRCC_PERMIT_HOLDERS, IRCC_TR_TO_PR, ParsedTable
 from .read import read_rows
 
 # (kind, words that must all be in the folded title, language, parser)
