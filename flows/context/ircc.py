@@ -87,6 +87,7 @@ def _header(rows: list[list[str]], name: str) -> tuple[int, int, list[Column]]:
 def parse(rows: list[list[str]], name: str, table: ParsedTable) -> ParsedTable:
     table.rounding = ROUNDING
     start, width, columns = _header(rows, name)
+    parts = _period_parts(columns)
     pending: dict[int, list[Row]] = {}  # rows waiting for the total that names their group
     provinces: list[Row] = []  # province totals, for Canada's
     for index in range(start, len(rows)):
@@ -108,7 +109,7 @@ def parse(rows: list[list[str]], name: str, table: ParsedTable) -> ParsedTable:
                                      f"{pending[deeper][0].label!r} has no total row below it")
         if node.children:
             _reconcile(name, node, columns, table)
-        _check_period_totals(name, node, columns, table)
+        _check_period_totals(name, node, parts, columns, table)
         if grand_total:  # Canada's total: checked against the provinces, not loaded
             continue
         if depth == 0:
@@ -158,22 +159,31 @@ def _reconcile(name: str, node: Row, columns: list[Column], table: ParsedTable) 
         table.totals_checked += 1
 
 
-def _check_period_totals(name: str, node: Row, columns: list[Column], table) -> None:
-    """Quarter totals against their months, year totals against their quarters."""
+def _period_parts(columns: list[Column]) -> dict[int, list[int]]:
+    """Position of each total column → positions of its parts (months of a quarter,
+    quarters of a year), worked out once per file."""
+    position_of = {column.period: i for i, column in enumerate(columns) if not column.is_total}
+    quarter_of = {column.period: i for i, column in enumerate(columns)
+                  if column.is_total and "-Q" in column.period}
+    parts = {}
     for position, column in enumerate(columns):
-        if not column.is_total:
-            continue
-        quarter = column.period.endswith(tuple(f"Q{q}" for q in "1234"))
-        if quarter:
-            year, q = column.period.split("-Q")
-            months = {f"{year}-{(int(q) - 1) * 3 + m:02d}" for m in (1, 2, 3)}
-            parts = [node.counts[i] for i, c in enumerate(columns) if c.period in months]
-        else:
-            parts = [node.counts[i] for i, c in enumerate(columns)
-                     if c.is_total and c.period.startswith(f"{column.period}-Q")]
-        if parts and not _agrees(node.counts[position], parts):
-            raise BadFileError(name, f"row {node.line}: {node.label} {column.period} total "
-                                     f"{_show(node.counts[position])} disagrees with its parts")
+        if column.is_total and "-Q" in column.period:
+            year, quarter = column.period.split("-Q")
+            months = (f"{year}-{(int(quarter) - 1) * 3 + m:02d}" for m in (1, 2, 3))
+            parts[position] = [position_of[m] for m in months if m in position_of]
+        elif column.is_total:
+            parts[position] = [i for period, i in quarter_of.items()
+                               if period.startswith(f"{column.period}-Q")]
+    return parts
+
+
+def _check_period_totals(name: str, node: Row, parts: dict, columns, table) -> None:
+    """Quarter totals against their months, year totals against their quarters."""
+    for position, members in parts.items():
+        if members and not _agrees(node.counts[position], [node.counts[i] for i in members]):
+            raise BadFileError(name, f"row {node.line}: {node.label} {columns[position].period}"
+                                     f" total {_show(node.counts[position])} disagrees with "
+                                     "its parts")
         table.totals_checked += 1
 
 
