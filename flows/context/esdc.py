@@ -58,7 +58,7 @@ def parse_regions(rows: list[list[str]], name: str, table: ParsedTable) -> Parse
     sums: dict[tuple[str, str], int] = {}
     province_totals: dict[str, int] = {}
     for line, row in enumerate(rows[1:], start=2):
-        first = row[0] if row else ""
+        first = row[0].strip() if row else ""
         if not any(row):
             continue
         if _is_notes(first):
@@ -107,7 +107,7 @@ def parse_top_countries(rows: list[list[str]], name: str, table: ParsedTable) ->
     """Table 10: each province's and year's top countries: name, positions, rank."""
     province, year = None, None
     for line, row in enumerate(rows[1:], start=2):
-        first = row[0] if row else ""
+        first = row[0].strip() if row else ""
         if not any(row):
             continue
         if _is_notes(first):

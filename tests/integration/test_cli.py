@@ -23,7 +23,7 @@ def prefect_api(prefect_engine):
     return {"PREFECT_API_URL": PREFECT_API_URL.value()}
 
 
-@pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "lmia"], ["run"], ["build"], ["sql"],
+@pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "lmia"], ["ingest", "context"], ["run"], ["build"], ["sql"],
                                      ["import"], ["import", "directory"], ["versions"],
                                      ["rollback"], ["serve"]])
 def test_every_command_has_help(command):
