@@ -77,6 +77,10 @@ def test_only_complete_years_are_judged_against_the_band(query):
     # The tiny lists hold one quarter of 2023: far below ESDC's count, but not flagged.
     assert query("""select quarters_counted, is_outside_band from marts.lmia_coverage_flags
                     where year = 2023 and region_code is null""") == [(1, False)]
+    # What the dashboard shows: ESDC's latest year that has a list (2023; 2025 is not in
+    # ESDC's table).
+    assert query("""select distinct year from marts.lmia_coverage_flags
+                    where is_latest_year_with_lists""") == [(2023,)]
 
 
 def test_permit_holders_total_is_the_files_own(query):

@@ -12,6 +12,10 @@ quarters as (
     select distinct year, quarters_counted from {{ ref('int_lmia_positions_summed_by_year') }}
 ),
 
+latest_year_with_lists as (
+    select max(year) as year from coverage where list_positions is not null
+),
+
 flagged as (
     select
         coverage.year,
@@ -29,9 +33,12 @@ flagged as (
         and (
             coverage.coverage_ratio < {{ var('coverage_ratio_low') }}
             or coverage.coverage_ratio > {{ var('coverage_ratio_high') }}
-        ) as is_outside_band
+        ) as is_outside_band,
+        -- what the dashboard shows by default (Superset refuses subqueries in its filters)
+        coverage.year = latest_year_with_lists.year as is_latest_year_with_lists
     from coverage
     left join quarters on coverage.year = quarters.year
+    cross join latest_year_with_lists
 )
 
 select * from flagged
