@@ -38,6 +38,13 @@ def test_bad_source_is_one_line_and_non_zero(tmt_home):
         "tmt: error: /no/such/folder: no such file or folder, and not an http(s) URL"
 
 
+def test_bad_context_source_is_one_line_and_non_zero(tmt_home):
+    result = tmt("ingest", "context", "--source", "/no/such/folder")
+    assert result.returncode == 1
+    assert result.stderr.strip() == \
+        "tmt: error: /no/such/folder: no such file or folder, and not an http(s) URL"
+
+
 def test_folder_with_a_bad_file_loads_the_good_one_and_exits_non_zero(
         tmt_home, tmp_path, shared_lmia, prefect_api):
     folder = tmp_path / "downloads"
