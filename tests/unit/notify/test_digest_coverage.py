@@ -21,7 +21,7 @@ def test_only_regions_outside_the_band_are_named(tmp_path):
     items = [item for item in from_warehouse(serving) if item.section == "lmia_coverage"]
     assert [(item.key, item.fr, item.en) for item in items] == [(
         "coverage:2023:16",
-        "2023, Montérégie : la carte place 28,0\u00a0% des 15\u202f922 postes officiels d'EDSC "
-        "(bande 50,0\u00a0% à 110,0\u00a0%)",
-        "2023, Montérégie: the map places 28.0% of ESDC's 15\u202f922 official positions "
-        "(band 50.0% to 110.0%)")]
+        ("2023, Montérégie : la carte place 28,0\u00a0% des 15\u202f922 postes officiels "
+         "d'EDSC (bande 50,0\u00a0% à 110,0\u00a0%)"),
+        ("2023, Montérégie: the map places 28.0% of ESDC's 15\u202f922 official positions "
+         "(band 50.0% to 110.0%)"))]
