@@ -1,8 +1,8 @@
 """A context file's cells: CSV decoded line by line, XLSX through calamine (flows/lmia/read.py).
 
 ESDC's table 10 mixes encodings in one file (its Canada section is UTF-8, the rest and the
-notes Windows-1252): each line is decoded as UTF-8, else as Windows-1252, and the lines
-that needed the fallback are counted in the load report.
+notes Windows-1252): the LMIA lists' decoder (flows/lmia/decode.py) reads it line by line
+and counts what it repaired, which goes into the load report.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 from ..errors import BadFileError
+from ..lmia.decode import decode
 from ..lmia.read import read_sheets, sniff
 from ..lmia.text import clean_cell
 
@@ -34,20 +35,13 @@ def read_rows(path: Path, name: str, repairs: dict) -> Rows:
 def _csv_rows(data: bytes, name: str, repairs: dict) -> list[list[str]]:
     if b"\x00" in data[:4096]:
         raise BadFileError(name, "binary content in a CSV file")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    lines = []
-    fallback = 0
-    for raw in data.split(b"\n"):
-        try:
-            lines.append(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            lines.append(raw.decode("cp1252", errors="replace"))
-            fallback += 1
-    if fallback and fallback < len(lines):
-        repairs["lines_decoded_cp1252"] = fallback
-    text = "\n".join(line.rstrip("\r") for line in lines)
-    reader = csv.reader(io.StringIO(text), strict=True)
+    # The LMIA lists' decoder: UTF-8, else line by line (WHATWG Windows-1252, mojibake).
+    decoded = decode(data)
+    for kind, count in decoded.repairs.items():
+        repairs[kind] = repairs.get(kind, 0) + count
+    if decoded.encoding != "utf-8":  # ESDC's own tables: Windows-1252, or lines of both
+        repairs[f"decoded line by line ({decoded.encoding})"] = 1
+    reader = csv.reader(io.StringIO(decoded.text), strict=True)
     try:
         return list(reader)
     except csv.Error as exc:
