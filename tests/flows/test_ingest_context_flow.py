@@ -24,7 +24,10 @@ def loaded_kinds():
                                 "order by table_kind").fetchall())
 
 
-def test_portal_dataset_only_the_tables_read_are_fetched(prefect_engine, tmt_home):
+def test_portal_dataset_only_the_tables_read_are_fetched(prefect_engine, tmt_home,
+                                                         monkeypatch):
+    # The same address guard as the LMIA downloads: loopback is refused unless allowed.
+    monkeypatch.setenv("TMT_LMIA_ALLOW_NETWORKS", "127.0.0.1/32")
     with FakeCkan() as ckan:
         for name in (TABLE_3, HOLDERS):
             ckan.publish(name, (bundled_sample() / name).read_bytes(), name, "en")
