@@ -10,6 +10,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from flows.context.load import ensure_schema as ensure_context_schema
 from flows.directory.exports import write_exports
 from flows.directory.schema import ensure_schema
 from flows.errors import TmtError, alerted
@@ -27,8 +28,10 @@ from flows.warehouse.state import close_own_run, import_state
 
 @task(cache_policy=NO_CACHE)
 def prepare_directory_sources() -> None:
-    """The directory tables are dbt sources: create them empty if nothing was imported."""
+    """The directory and context tables are dbt sources: create them empty if nothing was
+    imported."""
     ensure_schema(get_settings().work_db)
+    ensure_context_schema(get_settings().work_db)
 
 
 @task(cache_policy=NO_CACHE)

@@ -44,6 +44,16 @@ def _cmd_ingest_lmia(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_ingest_context(args: argparse.Namespace) -> int:
+    _check_source(args.source)
+    from flows.context.ingest import summary_line
+    from flows.ingest_context import ingest_context
+
+    for report in ingest_context(args.source):
+        print(summary_line(report))
+    return 0
+
+
 def _cmd_import_directory(args: argparse.Namespace) -> int:
     from flows.directory.importer import check_source
 
@@ -206,6 +216,17 @@ def build_parser() -> argparse.ArgumentParser:
                       help="a CKAN dataset or portal URL, a file URL, a folder or one file "
                            "(default: $TMT_LMIA_SOURCE, else the bundled sample)")
     lmia.set_defaults(handler=_cmd_ingest_lmia)
+    context = ingest_kinds.add_parser(
+        "context", help="ESDC's annual LMIA statistics and IRCC's temporary-resident tables",
+        description="Discover, archive, parse, reconcile and load ESDC's annual LMIA "
+                    "statistics (tables 3 and 10) and IRCC's TFWP tables. A file that does "
+                    "not add up to its own totals is quarantined with a reason and the "
+                    "command exits non-zero.")
+    context.add_argument("--source", metavar="URL|FOLDER|FILE",
+                         help="the data portal's URL, a CKAN dataset URL, a file URL, a folder "
+                              "or one file (default: $TMT_CONTEXT_SOURCE, else the bundled "
+                              "copies)")
+    context.set_defaults(handler=_cmd_ingest_context)
 
     importing = commands.add_parser(
         "import", help="importer un tableur / import a spreadsheet",

@@ -32,6 +32,11 @@ JOBS = (
         description="The whole pipeline once, on demand (`tmt run`)."),
     Job("notify-daily", "flows.send_notifications:notify", "0 9 * * *",
         description="Reminders due today, the outbox, the maintainers' digest (`tmt notify`)."),
+    # The campaign's day, an hour earlier: the campaign's build then publishes the new
+    # statistics, and the two never write the working database at the same time.
+    Job("context-yearly", "flows.ingest_context:ingest_context", "0 7 15 1 *",
+        description="ESDC's annual LMIA statistics and IRCC's TFWP tables "
+                    "(`tmt ingest context`), before the yearly campaign."),
     Job("update-campaign-yearly", "flows.update_campaign:update_campaign", "0 8 15 1 *",
         description="Yearly update campaign: tasks, checklist, build (`tmt campaign`)."),
 )

@@ -6,11 +6,13 @@ from prefect import flow, get_run_logger
 from flows.build_warehouse import build_warehouse
 from flows.check_sites import check_sites
 from flows.import_directory import import_directory
+from flows.ingest_context import ingest_context
 from flows.ingest_lmia import ingest_lmia
 from flows.ops import record
 from flows.send_notifications import notify
 
-STEPS = ("ingest_lmia", "import_directory", "check_sites", "build_warehouse", "notify")
+STEPS = ("ingest_lmia", "ingest_context", "import_directory", "check_sites",
+         "build_warehouse", "notify")
 
 
 def step(name: str) -> None:
@@ -24,6 +26,10 @@ def run_pipeline(lmia_source: str | None = None, directory_source: str | None = 
     # The same goes for rejected rows of the directory spreadsheet.
     step("ingest_lmia")
     ingest = ingest_lmia(lmia_source, return_state=True)
+    # ESDC's and IRCC's statistics (the bundled copies by default): four small files,
+    # parsed once each; a re-run only hashes them.
+    step("ingest_context")
+    context = ingest_context(return_state=True)
     step("import_directory")
     directory = import_directory(directory_source, return_state=True)
     # Live only with TMT_SITECHECK_LIVE=true: with no configuration nothing leaves the
@@ -39,6 +45,7 @@ def run_pipeline(lmia_source: str | None = None, directory_source: str | None = 
     record.report_sub_flows("pipeline-run", "Pipeline complet / Whole pipeline (tmt run)")
     published = built.result()
     ingest.result()
+    context.result()
     directory.result()
     sites.result()
     notified.result()

@@ -54,41 +54,39 @@ def http_policy(settings: Settings) -> HttpPolicy:
                       session=guarded_session(settings.user_agent, allowed))
 
 
-def _state_path(settings: Settings) -> Path:
-    return settings.raw_lmia_dir / "http_state.json"
-
-
-def _read_state(settings: Settings) -> dict:
-    path = _state_path(settings)
+def _read_state(archive_dir: Path) -> dict:
+    path = archive_dir / "http_state.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _write_state(settings: Settings, state: dict) -> None:
-    path = _state_path(settings)
+def _write_state(archive_dir: Path, state: dict) -> None:
+    path = archive_dir / "http_state.json"
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
     os.replace(temporary, path)
 
 
-def fetch(candidate: Candidate, settings: Settings) -> archive.ArchivedFile | None:
-    """Archive one source file before anything reads it. None: the source has not changed."""
-    archive_dir = settings.raw_lmia_dir
+def fetch(candidate: Candidate, settings: Settings,
+          archive_dir: Path | None = None) -> archive.ArchivedFile | None:
+    """Archive one source file before anything reads it (in `archive_dir`, by default the
+    LMIA archive; the context statistics have their own)."""
+    archive_dir = archive_dir or settings.raw_lmia_dir
     archive_dir.mkdir(parents=True, exist_ok=True)
     if candidate.is_url:
-        state = _read_state(settings)
+        state = _read_state(archive_dir)
         known = state.get(candidate.location)
         result = download(http_policy(settings), candidate.location, archive_dir, known)
         if result.staged is None:
             stored = _archived_path(archive_dir, result.sha256)
             if stored is None:  # validators survived but the archive lost the file: refetch
                 state.pop(candidate.location, None)
-                _write_state(settings, state)
-                return fetch(candidate, settings)
+                _write_state(archive_dir, state)
+                return fetch(candidate, settings, archive_dir)
             return _describe(candidate, stored, result.sha256, fetched=False)
         path = archive.store(archive_dir, result.staged, result.sha256, candidate.name)
         validators = {key: value for key, value in result.validators.items() if value}
         state[candidate.location] = {**validators, "sha256": result.sha256}
-        _write_state(settings, state)
+        _write_state(archive_dir, state)
     else:
         path, sha, new = archive.store_copy(archive_dir, Path(candidate.location), candidate.name)
         if not new:

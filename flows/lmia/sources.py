@@ -35,13 +35,16 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def discover(source: str, policy: HttpPolicy, dataset_id: str) -> tuple[list[Candidate], int]:
-    """(files to fetch, number of resources ignored) for a URL, a folder or a file."""
+def discover(source: str, policy: HttpPolicy, dataset_id: str,
+             keep=None) -> tuple[list[Candidate], int]:
+    """(files to fetch, number of resources ignored) for a URL, a folder or a file.
+
+    `keep(resource)` picks the CKAN resources to fetch (default: positive employers lists)."""
     if is_url(source):
         path = urlsplit(source).path
         if Path(path).suffix.lower() in DATA_EXTENSIONS:
             return [Candidate(source, Path(path).name, True)], 0
-        return discover_ckan(package_show_url(source, dataset_id), policy)
+        return discover_ckan(package_show_url(source, dataset_id), policy, keep)
     path = Path(source).expanduser()
     if path.is_dir():
         files = sorted(p for p in path.iterdir()
@@ -66,18 +69,19 @@ def package_show_url(source: str, dataset_id: str) -> str:
     return f"{source.rstrip('/')}/api/3/action/package_show?id={quote(dataset_id)}"
 
 
-def discover_ckan(api_url: str, policy: HttpPolicy) -> tuple[list[Candidate], int]:
+def discover_ckan(api_url: str, policy: HttpPolicy, keep=None) -> tuple[list[Candidate], int]:
+    keep = keep or is_positive_employers_list
     answer = get_json(policy, api_url)
     if not isinstance(answer, dict) or not answer.get("success") or "result" not in answer:
         error = answer.get("error") if isinstance(answer, dict) else None
         raise TmtError(f"{api_url}: CKAN n'a pas renvoyé le jeu de données / CKAN did not "
                        f"return the dataset ({error or 'no result'})")
     resources = answer["result"].get("resources") or []
-    kept = [_candidate(resource) for resource in resources if is_positive_employers_list(resource)]
+    kept = [_candidate(resource) for resource in resources if keep(resource)]
     if not kept:
-        raise TmtError(f"{api_url}: aucune des {len(resources)} ressources n'est une liste "
-                       f"d'employeurs ayant reçu une EIMT favorable / none of the "
-                       f"{len(resources)} resources is a positive LMIA employers list")
+        wanted = getattr(keep, "__doc__", None) or "a positive LMIA employers list"
+        raise TmtError(f"{api_url}: aucune des {len(resources)} ressources ne convient / none "
+                       f"of the {len(resources)} resources is {wanted}")
     return kept, len(resources) - len(kept)
 
 
@@ -90,6 +94,7 @@ def _names(resource: dict) -> list[str]:
 
 
 def is_positive_employers_list(resource: dict) -> bool:
+    """a positive LMIA employers list"""
     url = resource.get("url") or ""
     extension = Path(urlsplit(url).path).suffix.lower()
     file_format = fold(resource.get("format") or "")

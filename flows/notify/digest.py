@@ -31,6 +31,8 @@ SECTIONS = {  # order of the digest: what needs a person first
     "guide_sources": ("Sources du guide modifiées", "Guide sources that changed"),
     "lmia_quarter": ("Nouveau trimestre LMIA", "New LMIA quarter"),
     "unplaced_addresses": ("Adresses LMIA non placées", "Unplaced LMIA addresses"),
+    "lmia_coverage": ("Couverture de la carte hors de la bande attendue",
+                      "Map coverage outside the expected band"),
     "data_checks": ("Contrôles de données : avertissements", "Data checks: warnings"),
     "lmia_repairs": ("Fichiers LMIA réparés au chargement", "LMIA files repaired at load"),
     "directory_import": ("Imports du répertoire", "Directory imports"),

@@ -1,5 +1,6 @@
 """What the maintainers' digest reports from the data itself (read-only): a new LMIA
-quarter, unplaced LMIA addresses, change requests waiting for review, stale listings.
+quarter, unplaced LMIA addresses, regions whose map coverage of ESDC's official count is
+outside the band, change requests waiting for review, stale listings.
 Each item has a key; the digest reports a key once (digest.py). Each fact has one owner:
 what another part queues is not read here again.
 
@@ -97,7 +98,35 @@ def from_warehouse(serving_db: Path) -> list[Item]:
                                   f"{place}: {_n(positions)} {_positions(positions)}, "
                                   f"{precision_en}",
                                   positions or 0))
+        if "lmia_coverage_flags" in marts:
+            items += _coverage(con)
         items += _freshness(con, marts.get("listing_freshness", set()))
+    return items
+
+
+def _percent(ratio: float, french: bool) -> str:
+    text = f"{ratio * 100:.1f}"
+    return f"{text.replace('.', ',')}\u00a0%" if french else f"{text}%"
+
+
+def _coverage(con) -> list[Item]:
+    """Regions whose employer lists place a share of ESDC's official positions outside the
+    band (marts.lmia_coverage_flags; the band is the dbt vars coverage_ratio_low/high)."""
+    items = []
+    for year, code, name, official, ratio, low, high in con.execute(
+            """select year, region_code, region_name, official_positions, coverage_ratio,
+                      band_low, band_high
+               from marts.lmia_coverage_flags where is_outside_band
+               order by year desc, coverage_ratio""").fetchall():
+        band_fr = f"{_percent(low, True)} à {_percent(high, True)}"
+        band_en = f"{_percent(low, False)} to {_percent(high, False)}"
+        items.append(Item(
+            "lmia_coverage", f"coverage:{year}:{code or 'QC'}",
+            f"{year}, {name} : la carte place {_percent(ratio, True)} des {_n(official)} "
+            f"postes officiels d'EDSC (bande {band_fr})",
+            f"{year}, {name}: the map places {_percent(ratio, False)} of ESDC's "
+            f"{_n(official)} official positions (band {band_en})",
+            weight=-float(ratio)))
     return items
 
 

@@ -283,3 +283,30 @@ def run_failed(flow: str, run_id: str, failures: list[dict]) -> Message:
                  "Run journal: state/runs.sqlite under $TMT_HOME; details in the Prefect UI. "
                  "Run the command again once the cause is fixed."),
         flow=flow, run_id=run_id, failures=failures, dedupe_key=f"flow_run_failed:{run_id}")
+
+
+def context_file_not_loaded(report) -> Message:
+    """An ESDC or IRCC statistics file (flows/context) quarantined or not downloaded."""
+    what_fr = "mis en quarantaine" if report.status == "quarantined" else "non téléchargé"
+    what_en = "quarantined" if report.status == "quarantined" else "not downloaded"
+    return _alert(
+        f"context_file_{report.status}",
+        subject_fr=f"Statistiques de contexte : {report.name} {what_fr}",
+        subject_en=f"Context statistics: {report.name} {what_en}",
+        text_fr=(f"Le fichier {report.name} n'a pas été chargé ; les autres suivent leur "
+                 f"cours.\nRaison : {report.reason}\nSource : {report.source}\n"
+                 "À faire : examiner quarantine/context/, puis relancer `tmt ingest context`."),
+        text_en=(f"The file {report.name} was not loaded; the others go on.\n"
+                 f"Reason: {report.reason}\nSource: {report.source}\n"
+                 "To do: look at quarantine/context/, then run `tmt ingest context` again."),
+        file=report.name, source=report.source, sha256=report.sha256, reason=report.reason)
+
+
+def context_source_unreachable(source: str, reason: str) -> Message:
+    return _alert(
+        "context_source_unreachable",
+        subject_fr="Source des statistiques de contexte inaccessible",
+        subject_en="Context statistics source unreachable",
+        text_fr=f"Rien n'a été chargé.\nRaison : {reason}\nSource : {source}",
+        text_en=f"Nothing was loaded.\nReason: {reason}\nSource: {source}",
+        source=source, reason=reason)

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.context.load import SCHEMA as context_schema
 from flows.directory.schema import ddl as directory_ddl
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -72,8 +73,10 @@ def build_raw_database(path: Path) -> None:
     }
     with duckdb.connect(str(path)) as con:
         con.execute(RAW_DDL)
-        # The directory's source tables, empty, as `tmt build` creates them before dbt.
+        # The directory's and the context statistics' source tables, empty, as `tmt build`
+        # creates them before dbt.
         con.execute(directory_ddl())
+        con.execute(context_schema)
         for sha, name, year, quarter, language, noc_version, superseded_by in FILES:
             positions = [row[5] for row in ROWS if row[0] == sha]
             con.execute(

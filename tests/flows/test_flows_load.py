@@ -14,6 +14,7 @@ FLOWS = {
     "flows.send_notifications": "notify",
     "flows.update_campaign": "update_campaign",
     "flows.check_sites": "check_sites",
+    "flows.ingest_context": "ingest_context",
 }
 
 

@@ -24,7 +24,7 @@ def prefect_api(prefect_engine):
     return {"PREFECT_API_URL": PREFECT_API_URL.value()}
 
 
-@pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "lmia"], ["run"], ["build"], ["sql"],
+@pytest.mark.parametrize("command", [[], ["ingest"], ["ingest", "lmia"], ["ingest", "context"], ["run"], ["build"], ["sql"],
                                      ["import"], ["import", "directory"], ["versions"],
                                      ["rollback"], ["serve"]])
 def test_every_command_has_help(command):
@@ -53,6 +53,13 @@ def test_a_refused_connection_is_one_line_in_words_at_once(tmt_home, prefect_api
     assert line.startswith("tmt: error: ") and "connexion refusée / connection refused" in line
     assert "NewConnectionError" not in line and "Traceback" not in result.stdout
     assert "nouvel essai / retrying" not in result.stdout and "retrying in" not in result.stdout
+
+
+def test_bad_context_source_is_one_line_and_non_zero(tmt_home):
+    result = tmt("ingest", "context", "--source", "/no/such/folder")
+    assert result.returncode == 1
+    assert result.stderr.strip() == \
+        "tmt: error: /no/such/folder: no such file or folder, and not an http(s) URL"
 
 
 def test_folder_with_a_bad_file_loads_the_good_one_and_exits_non_zero(

@@ -120,7 +120,7 @@ def test_kill_9_anywhere_then_a_new_run_gives_the_same_result(homes):
     wait_to_end(start_run(killed_home, killed_env), killed_home)
     wait_to_end(straight, home)
     log = next(home.glob("run-*.log")).read_text()
-    for progress in ("étape / step 5/5: notify", "fichier / file 4/4 loaded", "sites 39/39"):
+    for progress in ("étape / step 6/6: notify", "fichier / file 4/4 loaded", "sites 39/39"):
         assert progress in log
 
     assert marts(killed_home / "warehouse" / "tmt.duckdb") == marts(

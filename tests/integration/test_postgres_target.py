@@ -29,6 +29,7 @@ from flows.sitecheck import steps as sitecheck
 from flows.warehouse import shared_target
 from flows.warehouse.dbt import run_dbt
 from flows.warehouse.state import import_state
+from tests.dbt.test_dbt_context import load_bundled_context
 from tests.flows.test_build_warehouse import load_sample
 from tests.support.samples import load_sample_directory
 
@@ -104,6 +105,7 @@ def built_in_both(tmp_path_factory, postgres):
         settings = get_settings()
         load_sample(settings)
         load_sample_directory(settings)
+        load_bundled_context(settings.work_db)  # ESDC and IRCC: their marts built there too
         # The build flow's preparation steps, without Prefect's engine (not under test here).
         steps.prepare_directory_sources.fn()
         steps.prepare_site_check_sources.fn()

@@ -15,7 +15,7 @@ from flows.errors import TmtError
 REPO = DASHBOARDS_DIR.parent
 VALUES = {"TMT_SERVING_DB": "/srv/tmt/warehouse/tmt.duckdb"}
 DASHBOARDS = {"Carte des TMT", "Portrait régional", "Répertoire et écarts",
-              "Fraîcheur et opérations"}
+              "Fraîcheur et opérations", "Provenance et contexte"}
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def mart_models() -> set[str]:
     return {path.stem for path in (REPO / "dbt_project" / "models" / "marts").rglob("*.sql")}
 
 
-def test_the_four_dashboards_load_with_every_reference_resolved(tree):
+def test_the_dashboards_load_with_every_reference_resolved(tree):
     titles = {data["dashboard_title"] for data in tree.of_kind("dashboards").values()}
     assert titles == DASHBOARDS
     database, = tree.of_kind("databases").values()
