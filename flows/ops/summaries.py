@@ -25,7 +25,10 @@ def ingest(reports) -> dict:
     loaded = [report for report in reports if report.status == "loaded"]
     return {"files": len(reports), "loaded": statuses["loaded"],
             "unchanged": statuses["unchanged"], "quarantined": statuses["quarantined"],
-            "failed": statuses["failed"], "rows_ingested": sum(r.rows for r in loaded),
+            "failed": statuses["failed"], "ignored": statuses["ignored"],
+            "repaired": sum(1 for r in loaded if r.repairs or r.rows_flagged or r.rows_rejected
+                            or r.headers_understood or r.columns_ignored),
+            "rows_ingested": sum(r.rows for r in loaded),
             "positions_ingested": sum(r.approved_positions for r in loaded),
             "checks_failed": sum(c["severity"] == "critical" for r in reports for c in r.checks),
             "check_warnings": sum(c["severity"] != "critical" for r in reports for c in r.checks)}

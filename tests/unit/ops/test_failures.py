@@ -48,10 +48,12 @@ def test_ingest_summary_counts_files_rows_and_checks():
     from flows.lmia.ingest import FileReport
 
     reports = [FileReport("a.csv", "a", "loaded", rows=10, approved_positions=25,
-                          checks=[{"severity": "warning"}]),
+                          checks=[{"severity": "warning"}],
+                          repairs={"thousands separator in a count": 1}),
+               FileReport("n.csv", "n", "ignored", reason="a negative LMIA list"),
                FileReport("b.csv", "b", "quarantined", rows=4,
                           checks=[{"severity": "critical"}]),
                FileReport("c.csv", "c", "unchanged")]
     assert summaries.ingest(reports) == {
-        "files": 3, "loaded": 1, "unchanged": 1, "quarantined": 1, "failed": 0,
-        "rows_ingested": 10, "positions_ingested": 25, "checks_failed": 1, "check_warnings": 1}
+        "files": 4, "loaded": 1, "unchanged": 1, "quarantined": 1, "failed": 0, "ignored": 1,
+        "repaired": 1, "rows_ingested": 10, "positions_ingested": 25, "checks_failed": 1, "check_warnings": 1}
