@@ -62,7 +62,10 @@ def test_serve_registers_the_deployments_with_the_server(prefect_engine, tmt_hom
         assert weekly.schedules[0].active
     finally:
         server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
+        try:  # Prefect's runner deregisters its flows on the way out: slower on a busy server
+            server.wait(timeout=90)
+        finally:
+            server.kill()
 
 
 def test_serve_without_a_server_is_a_clear_error(tmt_home):

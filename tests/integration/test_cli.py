@@ -58,8 +58,9 @@ def test_a_refused_connection_is_one_line_in_words_at_once(tmt_home, prefect_api
 def test_bad_context_source_is_one_line_and_non_zero(tmt_home):
     result = tmt("ingest", "context", "--source", "/no/such/folder")
     assert result.returncode == 1
-    assert result.stderr.strip() == \
-        "tmt: error: /no/such/folder: no such file or folder, and not an http(s) URL"
+    assert result.stderr.strip() == (
+        "tmt: error: /no/such/folder: ni fichier, ni dossier, ni URL http(s) / no such file or "
+        "folder, and not an http(s) URL")
 
 
 def test_folder_with_a_bad_file_loads_the_good_one_and_exits_non_zero(
