@@ -109,4 +109,10 @@ def serve() -> None:
     if not os.environ.get("PREFECT_API_URL"):
         raise TmtError("PREFECT_API_URL is not set: schedules need a real Prefect server "
                        "(`make prefect` starts one on http://127.0.0.1:4200/api)")
+    # A shell starting `tmt serve` in the background (`cmd &`, no job control) hands it
+    # SIGINT ignored, and Python then installs no KeyboardInterrupt handler: the documented
+    # way to stop it (Ctrl-C, SIGINT) would do nothing. Take SIGINT back.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     prefect_serve(*build_deployments())

@@ -64,8 +64,9 @@ def test_serve_registers_the_deployments_with_the_server(prefect_engine, tmt_hom
         server.send_signal(signal.SIGINT)
         try:  # Prefect's runner deregisters its flows on the way out: slower on a busy server
             server.wait(timeout=90)
-        finally:
+        except subprocess.TimeoutExpired:
             server.kill()
+            raise AssertionError(f"tmt serve did not stop on SIGINT: {server.stderr.read()[-3000:]}")
 
 
 def test_serve_without_a_server_is_a_clear_error(tmt_home):
