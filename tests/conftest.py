@@ -16,7 +16,7 @@ TEST_DATA = REPO_ROOT / "tests" / "data"
 
 
 @pytest.fixture(scope="session")
-def shared_lmia() -> Path:
+def real_lmia() -> Path:
     """Ten real LMIA vintages, copied into the repository (tests/data/lmia/README.md)."""
     return TEST_DATA / "lmia"
 

@@ -23,12 +23,12 @@ def raw_counts():
 
 
 @pytest.fixture
-def ckan(shared_lmia, monkeypatch):
+def ckan(real_lmia, monkeypatch):
     monkeypatch.setenv("TMT_LMIA_ALLOW_NETWORKS", "127.0.0.1/32")  # the guard refuses loopback
     with FakeCkan() as server:
-        server.publish("tfwp_2017q3_positive_en.csv", (shared_lmia / CSV_2017).read_bytes(),
+        server.publish("tfwp_2017q3_positive_en.csv", (real_lmia / CSV_2017).read_bytes(),
                        TITLE.format("2017Q3"), "en")
-        server.publish("tfwp_2021q4_pos_en.xlsx", (shared_lmia / XLSX_2021).read_bytes(),
+        server.publish("tfwp_2021q4_pos_en.xlsx", (real_lmia / XLSX_2021).read_bytes(),
                        TITLE.format("2021Q4"), "en")
         server.add_other_resource("lmia_stats_by_province_en.csv",
                                   "Number of positions on positive LMIAs by province")
@@ -75,9 +75,9 @@ def test_missing_resource_fails_the_run_but_the_others_load(prefect_engine, tmt_
 
 
 def test_republished_file_supersedes_and_both_stay_archived(
-        prefect_engine, tmt_home, ckan, shared_lmia):
+        prefect_engine, tmt_home, ckan, real_lmia):
     ingest_lmia(ckan.dataset_url())
-    corrected = (shared_lmia / CSV_2017).read_bytes().replace(
+    corrected = (real_lmia / CSV_2017).read_bytes().replace(
         b"2264-Construction inspectors,8", b"2264-Construction inspectors,9", 1)
     ckan.publish("tfwp_2017q3_positive_en.csv", corrected, TITLE.format("2017Q3"), "en",
                  last_modified="2024-06-01T00:00:00")

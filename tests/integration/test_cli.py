@@ -64,12 +64,12 @@ def test_bad_context_source_is_one_line_and_non_zero(tmt_home):
 
 
 def test_folder_with_a_bad_file_loads_the_good_one_and_exits_non_zero(
-        tmt_home, tmp_path, shared_lmia, prefect_api):
+        tmt_home, tmp_path, real_lmia, prefect_api):
     folder = tmp_path / "downloads"
     folder.mkdir()
-    (folder / GOOD_CSV).write_bytes((shared_lmia / GOOD_CSV).read_bytes())
+    (folder / GOOD_CSV).write_bytes((real_lmia / GOOD_CSV).read_bytes())
     name = "2017q3_total_mismatch_positive_en.csv"
-    (folder / name).write_bytes(make_bad_files(shared_lmia)[name][0])
+    (folder / name).write_bytes(make_bad_files(real_lmia)[name][0])
 
     result = tmt("ingest", "lmia", "--source", str(folder), env=prefect_api)
 

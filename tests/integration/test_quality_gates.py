@@ -52,10 +52,10 @@ def home(tmp_path_factory, prefect_engine):
 
 
 @pytest.fixture(scope="module")
-def bad_ingest(home, shared_lmia, tmp_path_factory):
+def bad_ingest(home, real_lmia, tmp_path_factory):
     """One `tmt ingest lmia` over a folder holding every bad file at once."""
     settings = home["settings"]
-    cases = {**make_bad_files(shared_lmia), **make_bad_data_files(shared_lmia)}
+    cases = {**make_bad_files(real_lmia), **make_bad_data_files(real_lmia)}
     folder = tmp_path_factory.mktemp("downloads")
     for name, (data, _) in cases.items():
         (folder / name).write_bytes(data)

@@ -7,10 +7,10 @@ GOOD_CSV = "orig_2017q3_positive_en.csv"
 GOOD_XLSX = "orig_2021q4_positive_en.xlsx"
 
 
-def make_bad_files(shared_lmia: Path) -> dict[str, tuple[bytes, str]]:
+def make_bad_files(real_lmia: Path) -> dict[str, tuple[bytes, str]]:
     """name -> (bytes, words the one-line reason must contain)."""
-    csv_bytes = (shared_lmia / GOOD_CSV).read_bytes()
-    xlsx_bytes = (shared_lmia / GOOD_XLSX).read_bytes()
+    csv_bytes = (real_lmia / GOOD_CSV).read_bytes()
+    xlsx_bytes = (real_lmia / GOOD_XLSX).read_bytes()
     cut = csv_bytes.index(b"\n", len(csv_bytes) // 2) + 20  # in the middle of a data row
     return {
         "2019q1_empty_positive_en.csv": (b"", "empty file"),
@@ -32,13 +32,13 @@ def make_bad_files(shared_lmia: Path) -> dict[str, tuple[bytes, str]]:
     }
 
 
-def make_bad_data_files(shared_lmia: Path) -> dict[str, tuple[bytes, str]]:
+def make_bad_data_files(real_lmia: Path) -> dict[str, tuple[bytes, str]]:
     """Files that parse and load but fail a critical raw data check (expectations/raw_lmia.py).
 
     Named for the quarter they hold, so each one supersedes the good file of that quarter
     for as long as it is loaded: withdrawing it must make the good file current again.
     """
-    csv_bytes = (shared_lmia / GOOD_CSV).read_bytes()
+    csv_bytes = (real_lmia / GOOD_CSV).read_bytes()
     # One row with no province, or one zero, is a row to flag (the parser keeps it); every
     # count of 1 read as 0 (a column moved) fails the file.
     return {

@@ -1,4 +1,4 @@
-"""Small positive LMIA lists written by the tests themselves (no file from ../shared).
+"""Small positive LMIA lists written by the tests themselves, in the shapes real lists take.
 
 The layout is ESDC's 2017-2020 CSV one: a title naming the period, then Province/Territory,
 Stream, Employer Name, Address, Occupation, Approved Positions; Windows-1252, CRLF.

@@ -13,8 +13,8 @@ from tests.support.bad_files import GOOD_CSV, make_bad_files
 
 
 @pytest.fixture(scope="module")
-def bad_files(shared_lmia):
-    return make_bad_files(shared_lmia)
+def bad_files(real_lmia):
+    return make_bad_files(real_lmia)
 
 
 @pytest.mark.parametrize("name", [
@@ -49,9 +49,9 @@ def test_bad_file_is_quarantined_with_a_one_line_reason(tmt_home, tmp_path, bad_
     assert again.status == "quarantined"
 
 
-def test_good_file_loads_once_and_archive_is_immutable(tmt_home, shared_lmia):
+def test_good_file_loads_once_and_archive_is_immutable(tmt_home, real_lmia):
     settings = get_settings()
-    candidate = Candidate(str(shared_lmia / GOOD_CSV), GOOD_CSV, False)
+    candidate = Candidate(str(real_lmia / GOOD_CSV), GOOD_CSV, False)
     first = ingest.load_archived(ingest.fetch(candidate, settings), settings)
     second = ingest.load_archived(ingest.fetch(candidate, settings), settings)
     assert (first.status, second.status) == ("loaded", "unchanged")
@@ -61,7 +61,7 @@ def test_good_file_loads_once_and_archive_is_immutable(tmt_home, shared_lmia):
     manifest = [json.loads(line) for line in
                 (settings.raw_lmia_dir / "manifest.jsonl").read_text().splitlines()]
     assert [m["sha256"] for m in manifest] == [first.sha256]
-    assert manifest[0]["bytes"] == (shared_lmia / GOOD_CSV).stat().st_size
+    assert manifest[0]["bytes"] == (real_lmia / GOOD_CSV).stat().st_size
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         rows, positions = con.execute(
             "select count(*), sum(approved_positions) from raw.lmia_rows").fetchone()

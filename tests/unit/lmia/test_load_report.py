@@ -21,8 +21,8 @@ def _load(folder, settings):
 
 
 def test_repairs_are_counted_with_examples_and_a_negative_list_is_set_aside(
-        tmt_home, tmp_path, shared_lmia):
-    table = read_table(shared_lmia / GOOD)
+        tmt_home, tmp_path, real_lmia):
+    table = read_table(real_lmia / GOOD)
     folder = tmp_path / "in"
     folder.mkdir()
     repaired, _ = thousands_total(

@@ -60,8 +60,8 @@ def independent_count(path) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_every_vintage_parses_with_totals_matching_an_independent_count(shared_lmia, name):
-    path = shared_lmia / name
+def test_every_vintage_parses_with_totals_matching_an_independent_count(real_lmia, name):
+    path = real_lmia / name
     parsed = parse_file(path, name)
     layout, language, period, noc = EXPECTED[name]
     assert (parsed.layout, parsed.language, str(parsed.period), parsed.noc_version) == \
@@ -81,8 +81,8 @@ def _row(parsed, index):
     return {column: values[index] for column, values in parsed.columns.items()}
 
 
-def test_same_as_above_cells_are_carried_forward(shared_lmia):
-    parsed = parse_file(shared_lmia / "orig_2017q3_positive_en.csv", "orig_2017q3_positive_en.csv")
+def test_same_as_above_cells_are_carried_forward(real_lmia):
+    parsed = parse_file(real_lmia / "orig_2017q3_positive_en.csv", "orig_2017q3_positive_en.csv")
     # The file's row 5 is ",,,,2274-Engineer officers, water transport,5": same province,
     # stream, employer and address as the row above.
     index = parsed.columns["source_row"].index(5)
@@ -95,9 +95,9 @@ def test_same_as_above_cells_are_carried_forward(shared_lmia):
         ("2274", "Engineer officers, water transport")
 
 
-def test_new_employer_does_not_inherit_the_previous_address(shared_lmia):
+def test_new_employer_does_not_inherit_the_previous_address(real_lmia):
     name = "orig_2016_annual_positive_en.csv"
-    parsed = parse_file(shared_lmia / name, name)
+    parsed = parse_file(real_lmia / name, name)
     # row 5: ",,"Happy Valley Goose Bay, NL A0P 1C0",6312-...": same employer, new address
     row = _row(parsed, parsed.columns["source_row"].index(5))
     assert row["employer_name"] == "10565 NFLD. Inc."
@@ -105,19 +105,19 @@ def test_new_employer_does_not_inherit_the_previous_address(shared_lmia):
     assert row["postal_code"] == "A0P 1C0"
 
 
-def test_codes_keep_leading_zeros_and_noc_2021_has_five_digits(shared_lmia):
+def test_codes_keep_leading_zeros_and_noc_2021_has_five_digits(real_lmia):
     name_2011 = "orig_2021q4_positive_en.xlsx"
-    codes_2011 = set(parse_file(shared_lmia / name_2011, name_2011).columns["occupation_code"])
+    codes_2011 = set(parse_file(real_lmia / name_2011, name_2011).columns["occupation_code"])
     assert any(code and code.startswith("0") and len(code) == 4 for code in codes_2011)
     name_2021 = "orig_2025q1_positive_en.xlsx"
-    parsed = parse_file(shared_lmia / name_2021, name_2021)
+    parsed = parse_file(real_lmia / name_2021, name_2021)
     assert {len(c) for c in parsed.columns["occupation_code"] if c} == {5}
     assert "21399" in parsed.columns["occupation_code"]
 
 
-def test_employer_format_takes_province_from_section_rows(shared_lmia):
+def test_employer_format_takes_province_from_section_rows(real_lmia):
     name = "deriv_notitle_2015_employer_format_positive_en.csv"
-    parsed = parse_file(shared_lmia / name, name)
+    parsed = parse_file(real_lmia / name, name)
     assert parsed.skipped["province section"] >= 13
     first_qc = parsed.columns["province_code"].index("QC")
     row = _row(parsed, first_qc)
@@ -126,9 +126,9 @@ def test_employer_format_takes_province_from_section_rows(shared_lmia):
     assert parsed.columns["postal_code"][0] == "A1C 6C9"
 
 
-def test_french_file_keeps_french_titles(shared_lmia):
+def test_french_file_keeps_french_titles(real_lmia):
     name = "deriv_notitle_rawcsv_2018q1_positive_fr.csv"
-    parsed = parse_file(shared_lmia / name, name)
+    parsed = parse_file(real_lmia / name, name)
     titles = dict(zip(parsed.columns["occupation_code"], parsed.columns["occupation_title"]))
     assert titles["3111"] == "Médecins spécialistes"
     assert "Bas salaire" in parsed.columns["program_stream"]

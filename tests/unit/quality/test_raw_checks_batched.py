@@ -13,12 +13,12 @@ from tests.support.perturb import read_table, to_csv
 GOOD = "orig_2017q3_positive_en.csv"
 
 
-def _files(folder, shared_lmia):
+def _files(folder, real_lmia):
     """A good file, one with 6 % of rows in no province (critical), one with 2 % zero positions
     (critical through `mostly`), one with a few zeros (tolerated by `mostly`)."""
-    table = read_table(shared_lmia / GOOD)
+    table = read_table(real_lmia / GOOD)
     folder.mkdir()
-    (folder / "2017q3_positive_en.csv").write_bytes((shared_lmia / GOOD).read_bytes())
+    (folder / "2017q3_positive_en.csv").write_bytes((real_lmia / GOOD).read_bytes())
 
     def variant(name, change):
         rows = [list(row) for row in table[1:]]  # no title: the name gives the period
@@ -56,8 +56,8 @@ def _verdicts(outcomes_or_reports):
 
 
 @pytest.mark.slow
-def test_one_pass_gives_each_file_its_own_verdict(tmp_path, shared_lmia, monkeypatch):
-    folder = _files(tmp_path / "in", shared_lmia)
+def test_one_pass_gives_each_file_its_own_verdict(tmp_path, real_lmia, monkeypatch):
+    folder = _files(tmp_path / "in", real_lmia)
     results = {}
     for mode in ("batched", "alone"):
         monkeypatch.setenv("TMT_HOME", str(tmp_path / mode))

@@ -16,13 +16,13 @@ from tests.support.bad_files import GOOD_CSV
 
 
 @pytest.fixture(scope="module")
-def frames(shared_lmia, tmp_path_factory):
+def frames(real_lmia, tmp_path_factory):
     """(file frame, rows frame) of the 2017 Q3 list, as the raw checkpoint reads them."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TMT_HOME", str(tmp_path_factory.mktemp("home")))
         settings = get_settings()
         report = ingest.load_archived(
-            ingest.fetch(Candidate(str(shared_lmia / GOOD_CSV), GOOD_CSV, False), settings),
+            ingest.fetch(Candidate(str(real_lmia / GOOD_CSV), GOOD_CSV, False), settings),
             settings)
         con = load.connect(settings.work_db)
         try:
