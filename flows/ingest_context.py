@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.context import ingest
 from flows.context.sources import default_source, discover_context
 from flows.errors import TmtError, alerted
-from flows.lmia.ingest import http_policy
+from flows.lmia.ingest import fetch_each, http_policy
 from flows.lmia.sources import Candidate
 from flows.notify import messages, outbox
 from flows.ops import record
@@ -63,19 +63,12 @@ def write_load_report(reports: list[ingest.FileReport]) -> str:
 @flow(name="ingest_context", log_prints=True, **record.HOOKS)
 def ingest_context(source: str | None = None) -> list[ingest.FileReport]:
     source = source or default_source()
-    failed: list[ingest.FileReport] = []
-    fetched = []
     try:
         candidates = discover_files(source)
     except TmtError as exc:
         queue_messages([messages.context_source_unreachable(source, str(exc))])
         raise alerted(exc)
-    for number, candidate in enumerate(candidates, start=1):
-        try:
-            fetched.append(fetch_file(candidate, number, len(candidates)))
-        except TmtError as exc:
-            failed.append(ingest.FileReport(candidate.name, candidate.location, "failed",
-                                            reason=str(exc)))
+    fetched, failed = fetch_each(candidates, fetch_file, ingest.FileReport)
     reports = (load_files(fetched) if fetched else []) + failed
     write_load_report(reports)
     queue_messages([messages.context_file_not_loaded(report) for report in reports

@@ -87,19 +87,12 @@ def write_load_report(reports: list[ingest.FileReport]) -> str:
 @flow(name="ingest_lmia", log_prints=True, **record.HOOKS)
 def ingest_lmia(source: str | None = None) -> list[ingest.FileReport]:
     source = source or get_settings().lmia_source
-    failed: list[ingest.FileReport] = []
-    fetched = []
     try:
         candidates = discover_files(source)
     except TmtError as exc:
         queue_messages([messages.source_unreachable(source, str(exc))])
         raise alerted(exc)
-    for number, candidate in enumerate(candidates, start=1):
-        try:
-            fetched.append(fetch_file(candidate, number, len(candidates)))
-        except TmtError as exc:  # this file could not be fetched; the others still can
-            failed.append(ingest.FileReport(candidate.name, candidate.location, "failed",
-                                            reason=str(exc)))
+    fetched, failed = ingest.fetch_each(candidates, fetch_file)
     loaded = load_files(fetched) if fetched else []
     reports = (check_raw_files(loaded) if loaded else []) + failed
     write_load_report(reports)

@@ -23,6 +23,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from .errors import BadFileError
+from .lmia.decode import looks_utf16
 from .settings import SheetLimits, get_settings
 
 CHUNK = 1024 * 1024
@@ -57,13 +58,6 @@ NUL_RUN = b"\x00" * 16
 NUL_STRAY = 16
 
 
-def _looks_utf16(head: bytes) -> bool:
-    """UTF-16 without a byte order mark: NULs on one side of most characters."""
-    half = len(head) / 2
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    return len(head) >= 20 and max(even, odd) > 0.4 * half and min(even, odd) < 0.05 * half
-
-
 def check_csv(path: Path, name: str, limits: SheetLimits | None = None) -> None:
     """Size, NUL bytes, lines and cells of a text file, read once in 1 MB chunks."""
     limits = _limits(limits)
@@ -72,7 +66,7 @@ def check_csv(path: Path, name: str, limits: SheetLimits | None = None) -> None:
     nuls = 0
     with path.open("rb") as handle:
         head = handle.read(2000)
-        utf16 = head[:2] in UTF16_BOMS or _looks_utf16(head)  # NULs are half its bytes
+        utf16 = head[:2] in UTF16_BOMS or looks_utf16(head)  # NULs are half its bytes
         handle.seek(0)
         while chunk := handle.read(CHUNK):
             found = 0 if utf16 else chunk.count(b"\x00")

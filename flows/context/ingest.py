@@ -2,13 +2,12 @@
 archive each file, parse it, reconcile it with its own totals, load it, report."""
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BadFileError, TmtError
 from ..lmia import archive
-from ..lmia.ingest import fetch as fetch_file
+from ..lmia import ingest as lmia_ingest
 from ..lmia.sources import Candidate
 from ..settings import Settings
 from . import load
@@ -38,7 +37,7 @@ def quarantine_dir(settings: Settings) -> Path:
 
 
 def fetch(candidate: Candidate, settings: Settings) -> archive.ArchivedFile:
-    return fetch_file(candidate, settings, archive_dir(settings))
+    return lmia_ingest.fetch(candidate, settings, archive_dir(settings))
 
 
 def load_batch(batch: list[archive.ArchivedFile], settings: Settings) -> list[FileReport]:
@@ -76,12 +75,7 @@ def _load_one(con, item: archive.ArchivedFile, settings: Settings) -> FileReport
 
 
 def write_report(reports: list[FileReport], settings: Settings) -> Path:
-    folder = settings.reports_dir / "context"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"ingest-{archive.now_iso().replace(':', '')}.json"
-    path.write_text(json.dumps([asdict(r) for r in reports], indent=1, ensure_ascii=False),
-                    encoding="utf-8")
-    return path
+    return lmia_ingest.write_report(reports, settings, "context")
 
 
 def summary_line(report: FileReport) -> str:

@@ -50,7 +50,7 @@ class Decoded:
 def decode(data: bytes, strip_controls: bool = True) -> Decoded:
     """The whole file as text with `\\n` line ends, and what had to be repaired. Control
     characters are stripped and counted unless the caller counts them per cell itself."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_utf16(data):
         decoded = Decoded(_utf16(data), "utf-16")
     else:
         try:
@@ -69,7 +69,7 @@ def decode(data: bytes, strip_controls: bool = True) -> Decoded:
     return decoded
 
 
-def _looks_utf16(data: bytes) -> bool:
+def looks_utf16(data: bytes) -> bool:
     """UTF-16 without a byte order mark: NULs on one side of most characters, not both."""
     head = data[:2000]
     half = len(head) / 2

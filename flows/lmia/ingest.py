@@ -97,6 +97,19 @@ def fetch(candidate: Candidate, settings: Settings,
     return described
 
 
+def fetch_each(candidates: list[Candidate], fetch_one, report_type=None) -> tuple[list, list]:
+    """(archived, failed reports): each candidate through `fetch_one(candidate, number,
+    total)` (the flow's task); a file that cannot be fetched is reported, the others go on."""
+    fetched, failed = [], []
+    for number, candidate in enumerate(candidates, start=1):
+        try:
+            fetched.append(fetch_one(candidate, number, len(candidates)))
+        except TmtError as exc:  # this file could not be fetched; the others still can
+            failed.append((report_type or FileReport)(candidate.name, candidate.location,
+                                                      "failed", reason=str(exc)))
+    return fetched, failed
+
+
 def _archived_path(archive_dir: Path, sha256: str | None) -> Path | None:
     if not sha256:
         return None
@@ -214,10 +227,11 @@ def parse_all(items: list[archive.ArchivedFile]) -> list[tuple]:
         return list(pool.map(parse_job, jobs))
 
 
-def write_report(reports: list[FileReport], settings: Settings) -> Path:
+def write_report(reports: list, settings: Settings, source: str = "lmia") -> Path:
+    """The load report a maintainer opens: reports/<source>/ingest-<time>.json."""
     from .archive import now_iso
 
-    folder = settings.reports_dir / "lmia"
+    folder = settings.reports_dir / source
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"ingest-{now_iso().replace(':', '')}.json"
     path.write_text(json.dumps([asdict(r) for r in reports], indent=1, ensure_ascii=False),

@@ -13,7 +13,7 @@ column is refused.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
@@ -235,9 +235,3 @@ def _count_by_content(texts: list[str], columns: dict, sample: list) -> int | No
             return index
     return None
 
-
-@dataclass
-class HeaderReport:
-    """What the load report says about a header (seen → understood as)."""
-
-    matched: list = field(default_factory=list)

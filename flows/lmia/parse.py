@@ -90,8 +90,8 @@ class ParsedFile:
         return bool(self.repairs or self.flagged or self.rejected or self.headers_understood
                     or self.columns_ignored)
 
-    def note(self, bucket: Counter, kind: str, example: str, count: int = 1) -> None:
-        bucket[kind] += count
+    def note(self, bucket: Counter, kind: str, example: str) -> None:
+        bucket[kind] += 1
         shown = self.examples.setdefault(kind, [])
         if len(shown) < EXAMPLES:
             shown.append(example[:160])
@@ -124,12 +124,11 @@ def parse_file(path, name: str, names: list[str] | None = None) -> ParsedFile:
     parsed = ParsedFile(name=name)
     try:
         for sheet, rows, decoded in read_sheets(path, name):
-            if decoded is not None:
+            if decoded is not None:  # the decoder's repairs are the file's too
                 parsed.encoding = decoded.encoding
-                for kind, count in decoded.repairs.items():
-                    for example in decoded.examples.get(kind, [""])[:EXAMPLES]:
-                        parsed.note(parsed.repairs, kind, example, 0)
-                    parsed.repairs[kind] += count
+                parsed.repairs.update(decoded.repairs)
+                for kind, shown in decoded.examples.items():
+                    parsed.examples.setdefault(kind, []).extend(shown[:EXAMPLES])
             where = name if sheet is None else f"{name} [sheet {sheet}]"
             _parse_sheet(parsed, sheet, rows, where)
         _refuse_negative(parsed, [name, *(names or [])])
