@@ -12,6 +12,7 @@ from ..settings import Settings
 from ..sitecheck.addresses import parse_networks
 from . import archive, load
 from .http import HttpPolicy, download, guarded_session
+from .labels import repair_summary
 from .parse import parse_job
 from .sources import Candidate
 
@@ -249,16 +250,6 @@ def summary_line(report: FileReport) -> str:
     if report.status in ("quarantined", "failed", "ignored"):
         return f"{report.status:<11} {report.reason}"
     return f"unchanged   {report.name}"
-
-
-def repair_summary(report: FileReport) -> str:
-    """One line of what was repaired, flagged, left out and understood ('' when nothing)."""
-    parts = [f"{count} × {kind}" for kind, count in report.repairs.items()]
-    parts += [f"{count} × {kind}" for kind, count in report.rows_flagged.items()]
-    parts += [f"{count} row(s) left out: {kind}" for kind, count in report.rows_rejected.items()]
-    parts += [f"header {seen}" for seen in report.headers_understood]
-    parts += [f"column {seen} ignored" for seen in report.columns_ignored]
-    return "; ".join(parts)
 
 
 def artifact_row(report: FileReport) -> dict:

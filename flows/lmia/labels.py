@@ -1,5 +1,6 @@
 """French and English words for what the parser skipped, repaired, flagged or left out: the one
-place the load report, the run log and the maintainers' digest take them from."""
+place the load report, the run log and the maintainers' digest take them from, and the one
+line that says it for a file (a FileReport of flows/lmia/ingest.py)."""
 from __future__ import annotations
 
 KINDS: dict[str, tuple[str, str]] = {
@@ -51,3 +52,22 @@ KINDS: dict[str, tuple[str, str]] = {
 def label(kind: str, french: bool) -> str:
     """The words for a kind; an unknown kind is shown as it is rather than hidden."""
     return KINDS.get(kind, (kind, kind))[0 if french else 1]
+
+
+def needed_repairs(report) -> bool:
+    return bool(report.repairs or report.rows_flagged or report.rows_rejected
+                or report.headers_understood or report.columns_ignored)
+
+
+def repair_summary(report, french: bool = False) -> str:
+    """One line of what was repaired, flagged, left out and understood ('' when nothing), in
+    the words above: the run log says it in English, the digest in both."""
+    parts = [f"{count:,}".replace(",", "\u202f" if french else ",") + f" {label(kind, french)}"
+             for bucket in (report.repairs, report.rows_flagged, report.rows_rejected)
+             for kind, count in bucket.items()]
+    parts += [f"en-tête {seen}" if french else f"header {seen}"
+              for seen in report.headers_understood]
+    if report.columns_ignored:
+        parts.append(("colonnes ignorées : " if french else "columns ignored: ")
+                     + ", ".join(report.columns_ignored))
+    return (" ; " if french else "; ").join(parts)

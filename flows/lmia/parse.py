@@ -85,11 +85,6 @@ class ParsedFile:
     def approved_positions(self) -> int:
         return sum(self.positions_by_province.values())
 
-    @property
-    def needed_repairs(self) -> bool:
-        return bool(self.repairs or self.flagged or self.rejected or self.headers_understood
-                    or self.columns_ignored)
-
     def note(self, bucket: Counter, kind: str, example: str) -> None:
         bucket[kind] += 1
         shown = self.examples.setdefault(kind, [])

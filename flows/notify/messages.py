@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import is_dataclass
 
+from ..lmia.labels import needed_repairs, repair_summary
 from .outbox import Message
 
 RULE = "\n\n--- English ---\n\n"
@@ -235,35 +236,17 @@ def for_ingest(reports) -> list[Message]:
     queued = [file_not_loaded(r) for r in reports if r.status in ("quarantined", "failed")]
     for report in reports:
         queued += digest_items("raw_lmia", report.name, report.checks)
-    queued += [file_repaired(r) for r in reports if r.status == "loaded" and _repaired(r)]
+    queued += [file_repaired(r) for r in reports if r.status == "loaded" and needed_repairs(r)]
     return queued
-
-
-def _repaired(report) -> bool:
-    return bool(report.repairs or report.rows_flagged or report.rows_rejected
-                or report.headers_understood or report.columns_ignored)
 
 
 def file_repaired(report) -> Message:
     """One digest line for a loaded file that the parser had to repair: what, how many."""
-    from flows.lmia.labels import label
-
-    def said(french: bool) -> str:
-        parts = [f"{count:,}".replace(",", "\u202f" if french else ",") + f" {label(kind, french)}"
-                 for bucket in (report.repairs, report.rows_flagged, report.rows_rejected)
-                 for kind, count in bucket.items()]
-        parts += [f"en-tête {seen}" if french else f"header {seen}"
-                  for seen in report.headers_understood]
-        if report.columns_ignored:
-            parts.append(("colonnes ignorées : " if french else "columns ignored: ")
-                         + ", ".join(report.columns_ignored))
-        return f"{report.name} ({report.period}) : " + " ; ".join(parts) if french \
-            else f"{report.name} ({report.period}): " + "; ".join(parts)
-
+    french = f"{report.name} ({report.period}) : {repair_summary(report, french=True)}"
+    english = f"{report.name} ({report.period}): {repair_summary(report)}"
     return Message(tag="maintainers", kind="lmia_file_repaired", template="digest_item",
                    payload={"section": "lmia_repairs", "about": report.name,
-                            "sha256": report.sha256,
-                            "text": said(True) + RULE + said(False)})
+                            "sha256": report.sha256, "text": french + RULE + english})
 
 
 def run_failed(flow: str, run_id: str, failures: list[dict]) -> Message:

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from flows import labels
+from flows.lmia.labels import needed_repairs
 
 
 def label(key: str) -> str:
@@ -26,8 +27,7 @@ def ingest(reports) -> dict:
     return {"files": len(reports), "loaded": statuses["loaded"],
             "unchanged": statuses["unchanged"], "quarantined": statuses["quarantined"],
             "failed": statuses["failed"], "ignored": statuses["ignored"],
-            "repaired": sum(1 for r in loaded if r.repairs or r.rows_flagged or r.rows_rejected
-                            or r.headers_understood or r.columns_ignored),
+            "repaired": sum(1 for r in loaded if needed_repairs(r)),
             "rows_ingested": sum(r.rows for r in loaded),
             "positions_ingested": sum(r.approved_positions for r in loaded),
             "checks_failed": sum(c["severity"] == "critical" for r in reports for c in r.checks),
