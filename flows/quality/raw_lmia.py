@@ -27,44 +27,6 @@ from flows.lmia.ingest import FileReport
 from flows.quality import results
 from flows.settings import Settings
 
-FILE_QUERY = """
-with
-
-this_file as (
-    select * from raw.lmia_files where file_sha256 = $sha256
-),
-
-previous_file as (
-    select
-        earlier.original_name,
-        earlier.row_count,
-        earlier.approved_positions
-    from raw.lmia_files as earlier
-    inner join this_file
-        on earlier.period_kind = this_file.period_kind
-        and earlier.period_start < this_file.period_start
-    where earlier.superseded_by is null
-    order by earlier.period_start desc, (earlier.language = this_file.language) desc
-    limit 1
-)
-
-select
-    this_file.original_name,
-    this_file.period_kind,
-    this_file.period_start::varchar as period_start,
-    this_file.layout,
-    this_file.noc_version,
-    this_file.row_count,
-    this_file.approved_positions,
-    previous_file.original_name as previous_file,
-    previous_file.row_count as previous_rows,
-    previous_file.approved_positions as previous_positions,
-    this_file.row_count / previous_file.row_count as row_ratio,
-    this_file.approved_positions / previous_file.approved_positions as position_ratio
-from this_file
-left join previous_file on true
-"""
-
 ROWS_QUERY = """
 select
     lmia_rows.file_sha256,
@@ -82,9 +44,8 @@ select
 from raw.lmia_rows as lmia_rows
 inner join raw.lmia_files as lmia_files
     on lmia_rows.file_sha256 = lmia_files.file_sha256
-where lmia_rows.file_sha256 = $sha256
+where lmia_rows.file_sha256 in (select unnest($shas))
 """
-ALL_ROWS_QUERY = ROWS_QUERY.replace("= $sha256", "in (select unnest($shas))")
 
 FILES_QUERY = """
 with
@@ -141,13 +102,18 @@ def needs_check(settings: Settings, sha256: str | None) -> bool:
     return bool(loaded) and not checked
 
 
-def validate_file(settings: Settings, sha256: str) -> Outcome:
+def frames(settings: Settings, shas: list[str]):
+    """(one row per file, one row per data row) of these files, as the suites read them."""
     con = load.connect(settings.work_db)
     try:
-        file_frame = con.execute(FILE_QUERY, {"sha256": sha256}).df()
-        rows_frame = con.execute(ROWS_QUERY, {"sha256": sha256}).df()
+        return (con.execute(FILES_QUERY, {"shas": shas}).df(),
+                con.execute(ROWS_QUERY, {"shas": shas}).df())
     finally:
         con.close()
+
+
+def validate_file(settings: Settings, sha256: str) -> Outcome:
+    file_frame, rows_frame = frames(settings, [sha256])
     from expectations import raw_lmia as suites
 
     batch_id = f"{file_frame.at[0, 'original_name']}-{sha256[:12]}"
@@ -204,12 +170,7 @@ def split_outcomes(settings: Settings, shas: list[str]) -> dict[str, Outcome]:
     """One Outcome per file from one validation of all of them (see check_loaded_files)."""
     if len(shas) == 1:
         return {shas[0]: validate_file(settings, shas[0])}
-    con = load.connect(settings.work_db)
-    try:
-        file_frame = con.execute(FILES_QUERY, {"shas": shas}).df()
-        rows_frame = con.execute(ALL_ROWS_QUERY, {"shas": shas}).df()
-    finally:
-        con.close()
+    file_frame, rows_frame = frames(settings, shas)
     from expectations import raw_lmia as suites
 
     batches = [Batch(suites.raw_lmia_file(settings.volume_band), file_frame, "raw-lmia-run",

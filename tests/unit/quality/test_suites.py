@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from expectations.checkpoint import Batch, run_checkpoint
-from flows.lmia import ingest, load
+from flows.lmia import ingest
 from flows.lmia.sources import Candidate
 from flows.quality import raw_lmia as raw_checkpoint
 from flows.settings import get_settings
@@ -24,13 +24,7 @@ def frames(real_lmia, tmp_path_factory):
         report = ingest.load_archived(
             ingest.fetch(Candidate(str(real_lmia / GOOD_CSV), GOOD_CSV, False), settings),
             settings)
-        con = load.connect(settings.work_db)
-        try:
-            params = {"sha256": report.sha256}
-            return (con.execute(raw_checkpoint.FILE_QUERY, params).df(),
-                    con.execute(raw_checkpoint.ROWS_QUERY, params).df())
-        finally:
-            con.close()
+        return raw_checkpoint.frames(settings, [report.sha256])
 
 
 def failures(suite, frame):
