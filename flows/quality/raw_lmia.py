@@ -87,19 +87,20 @@ ROW_SAMPLE_COLUMNS = ("sheet", "source_row", "province", "province_code", "emplo
                       "address", "postal_code", "occupation_code", "approved_positions")
 
 
-def needs_check(settings: Settings, sha256: str | None) -> bool:
-    """Loaded and not checked yet. Cheap: no Great Expectations import."""
-    if not sha256:
-        return False
+def unchecked(settings: Settings, shas: list[str]) -> set[str]:
+    """Which of these files are loaded and not checked yet: one opening of the working file
+    for the whole run. Cheap: no Great Expectations import."""
+    if not shas:
+        return set()
     con = load.connect(settings.work_db)
     try:
-        loaded = con.execute("select 1 from raw.lmia_files where file_sha256 = ?",
-                             [sha256]).fetchall()
-        checked = con.execute("select 1 from raw.lmia_checks where file_sha256 = ?",
-                              [sha256]).fetchall()
+        return {sha for (sha,) in con.execute(
+            """select file_sha256 from raw.lmia_files
+               where file_sha256 in (select unnest($shas))
+                   and file_sha256 not in (select file_sha256 from raw.lmia_checks)""",
+            {"shas": shas}).fetchall()}
     finally:
         con.close()
-    return bool(loaded) and not checked
 
 
 def frames(settings: Settings, shas: list[str]):
@@ -137,8 +138,10 @@ def check_loaded_files(settings: Settings, reports: list[FileReport]) -> list[Fi
     rows are then counted file by file and judged with its own `mostly`; a file whose
     failing rows fall under a conditional expectation is validated alone, the exact way.
     """
-    todo = [report.sha256 for report in reports
-            if report.status in ("loaded", "unchanged") and needs_check(settings, report.sha256)]
+    candidates = [report.sha256 for report in reports
+                  if report.status in ("loaded", "unchanged") and report.sha256]
+    waiting = unchecked(settings, candidates)
+    todo = list(dict.fromkeys(sha for sha in candidates if sha in waiting))
     if not todo:
         return reports
     outcomes = split_outcomes(settings, todo)
