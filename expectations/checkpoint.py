@@ -165,9 +165,7 @@ def _finding(suite_name: str, batch: Batch, check, indexes: list | None = None,
     if indexes is None:
         indexes = [i for i in result.get("partial_unexpected_index_list") or []
                    if isinstance(i, int)]
-    columns = list(batch.sample_columns) or list(batch.frame.columns)
-    samples = [{key: _plain(value) for key, value in row.items()}
-               for row in batch.frame.loc[indexes[:SAMPLE_ROWS], columns].to_dict("records")]
+    samples = _samples(batch, indexes[:SAMPLE_ROWS]) if indexes else []
     observed = result.get("observed_value")
     return Finding(
         suite=suite_name, expectation=config.type, column=column or None,
@@ -177,6 +175,12 @@ def _finding(suite_name: str, batch: Batch, check, indexes: list | None = None,
         rows=counts[1] if counts else result.get("element_count"),
         observed=None if observed is None else str(_plain(observed)), samples=samples,
         periods=_periods(batch, result.get("unexpected_index_list")))
+
+
+def _samples(batch: Batch, indexes: list[int]) -> list[dict]:
+    columns = list(batch.sample_columns) or list(batch.frame.columns)
+    return [{key: _plain(value) for key, value in row.items()}
+            for row in batch.frame.loc[indexes, columns].to_dict("records")]
 
 
 def _periods(batch: Batch, indexes) -> tuple[tuple[str, str], ...]:

@@ -151,16 +151,19 @@ def load_batch(batch: list[archive.ArchivedFile], settings: Settings,
     try:
         seen = {item.sha256: load.status_of(con, item.sha256) for item in batch}
         todo = list({item.sha256: item for item in batch if seen[item.sha256] is None}.values())
-        outcomes = dict(zip((item.sha256 for item in todo), parse_all(todo)))
+        # In todo's order, each as soon as it is parsed: loading one file overlaps with
+        # parsing the next ones, instead of holding every parsed file until the last.
+        parsed = parse_each(todo)
         reports = []
         for item in batch:
-            if item.sha256 in outcomes and seen.get(item.sha256) is None:
+            if seen.get(item.sha256) is None:
                 seen[item.sha256] = "loaded"
-                reports.append(_load_one(con, item, outcomes[item.sha256], settings))
+                reports.append(_load_one(con, item, next(parsed), settings))
             else:
                 reports.append(_already_seen(item, seen[item.sha256]))
             if progress:
                 progress(len(reports), len(batch), reports[-1])
+        parsed.close()
         return reports
     finally:
         con.close()
@@ -211,13 +214,14 @@ def _load_one(con, item: archive.ArchivedFile, outcome, settings: Settings) -> F
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
 
-def parse_all(items: list[archive.ArchivedFile]) -> list[tuple]:
-    """(ParsedFile, None) or (None, one-line reason) per file, in order."""
+def parse_each(items: list[archive.ArchivedFile]):
+    """(ParsedFile, None) or (None, one-line reason) per file, in order, as they are ready."""
     jobs = [(item.path, item.original_name,
              [n for n in (item.resource_name, item.source_url) if n]) for item in items]
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2 or sum(item.bytes for item in items) < PARALLEL_MIN_BYTES:
-        return [parse_job(job) for job in jobs]
+        yield from map(parse_job, jobs)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -225,7 +229,7 @@ def parse_all(items: list[archive.ArchivedFile]) -> list[tuple]:
     # with threads can copy a held lock into the child.
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(parse_job, jobs))
+        yield from pool.map(parse_job, jobs)
 
 
 def write_report(reports: list, settings: Settings, source: str = "lmia") -> Path:

@@ -94,7 +94,13 @@ def load(con: duckdb.DuckDBPyConnection, archived: ArchivedFile, parsed: ParsedF
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, sha256: str, parsed: ParsedFile) -> None:
-    """What landed in DuckDB must equal what the parser read, province by province."""
+    """What landed in DuckDB must equal what the parser read: its rows, and its positions
+    province by province."""
+    landed_rows = con.execute("select count(*) from raw.lmia_rows where file_sha256 = ?",
+                              [sha256]).fetchall()[0][0]
+    if landed_rows != parsed.row_count:
+        raise TmtError(f"{parsed.name}: {landed_rows} lignes chargées pour {parsed.row_count} "
+                       f"lues / {landed_rows} rows loaded for {parsed.row_count} read")
     landed = dict(con.execute(
         """select coalesce(province_code, province), sum(approved_positions)
            from raw.lmia_rows where file_sha256 = ? group by all""", [sha256]).fetchall())

@@ -16,6 +16,9 @@ import duckdb
 
 from expectations.checkpoint import Outcome
 
+COLUMNS = ("checked_at", "checkpoint", "suite", "batch", "expectation", "column_name",
+           "severity", "outcome", "observed", "unexpected_rows", "rows_checked", "description")
+
 DDL = """
 create schema if not exists ops;
 create table if not exists ops.quality_check (
@@ -26,18 +29,28 @@ create table if not exists ops.quality_check (
 );"""
 
 
-def record_with(con: duckdb.DuckDBPyConnection, outcome: Outcome,
+def record_with(con: duckdb.DuckDBPyConnection, *outcomes: Outcome,
                 checked_at: datetime | None = None) -> int:
-    """Append the outcome's results on an open (writable) connection; returns the rows."""
+    """Append the outcomes' results on an open (writable) connection; returns the rows.
+    One insert for all of them: a row-by-row insert cost 45 ms per file of a history."""
+    import pandas as pd
+
     moment = (checked_at or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     rows = [(moment, outcome.checkpoint, item.result.suite, item.batch_id,
              item.result.expectation, item.result.column, item.result.severity, item.outcome,
              item.result.observed, item.result.unexpected, item.result.rows,
-             item.result.description or None) for item in outcome.checked]
+             item.result.description or None)
+            for outcome in outcomes for item in outcome.checked]
     con.execute(DDL)
     if rows:
-        con.executemany("insert into ops.quality_check values "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        frame = pd.DataFrame(rows, columns=COLUMNS).astype(
+            {"unexpected_rows": "Int64", "rows_checked": "Int64"})
+        con.register("checked_rows", frame)
+        try:
+            con.execute(f"insert into ops.quality_check select {', '.join(COLUMNS)} "
+                        "from checked_rows")
+        finally:
+            con.unregister("checked_rows")
     return len(rows)
 
 

@@ -40,7 +40,7 @@ def marts(tmp_path_factory):
         import_state(settings)
         with duckdb.connect(str(settings.work_db)) as con:
             earlier = datetime.now(UTC) - timedelta(days=7)
-            results.record_with(con, checkpoint_run("30", "critical"), earlier)
+            results.record_with(con, checkpoint_run("30", "critical"), checked_at=earlier)
             results.record_with(con, checkpoint_run("31"))  # the latest run is what shows
         dbt_build(settings.work_db, home)
     con = duckdb.connect(str(settings.work_db), read_only=True)

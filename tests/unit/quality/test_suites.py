@@ -42,6 +42,8 @@ def test_a_good_file_passes(frames):
 
 def _set(frame, column, value, rows=(5,)):
     broken = frame.copy()
+    if broken[column].dtype == "category" and value not in broken[column].cat.categories:
+        broken[column] = broken[column].cat.add_categories([value])
     for row in rows:
         broken.loc[row, column] = value
     return broken
