@@ -62,7 +62,7 @@ def valid(z: int, x: int, y: int) -> bool:
     return 0 <= z <= MAX_ZOOM and 0 <= x < 2 ** z and 0 <= y < 2 ** z
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # ~10 MB per worker; browsers keep them a day (register)
 def render(z: int, x: int, y: int) -> bytes:
     """One 256-pixel PNG tile: water, the land of each province and state with a thin grey
     border, Quebec in a lighter colour with a dark outline."""
