@@ -100,11 +100,11 @@ def render(z: int, x: int, y: int) -> bytes:
 
 def register(app) -> None:
     """The tile route on Superset's Flask app, open to everyone (public-domain outlines)."""
-    from flask import Response, abort
+    from flask import Response
 
     def tile(z: int, x: int, y: int):
-        if not valid(z, x, y):
-            abort(404)
+        if not valid(z, x, y):  # a plain 404 (abort() would log a traceback in Superset's log)
+            return Response("", status=404, mimetype="text/plain")
         return Response(render(z, x, y), mimetype="image/png",
                         headers={"Cache-Control": "public, max-age=86400"})
 
