@@ -91,12 +91,15 @@ PUBLIC_ROLE_LIKE = None
 # Roles and users are managed over the REST API by `tmt dashboards deploy`.
 FAB_ADD_SECURITY_API = True
 
-# The map's base map: raster tiles, which deck.gl draws without a Mapbox key. The one
-# choice offered in Explore; the map chart names the same URL (dashboards/charts/
-# carte_points.yaml). OpenStreetMap's own servers suit light use only (their tile usage
-# policy): for more, a tile provider or server, named here and in the chart.
+# The map's base map: raster tiles, which deck.gl draws without a Mapbox key. First (and
+# the map chart's, dashboards/charts/carte_points.yaml): the provinces and states drawn by
+# this server from Natural Earth's public-domain outlines, no internet needed
+# (base_map/README.md). Second, in Explore: OpenStreetMap's tiles, loaded by the browser;
+# their servers suit light use only (tile usage policy): for more, a tile provider.
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-DECKGL_BASE_MAP = [[TILE_URL, "OpenStreetMap"]]
+OFFLINE_TILE_URL = "tile:///fond-de-carte/{z}/{x}/{y}.png"  # base_map/tiles.py: URL
+DECKGL_BASE_MAP = [[OFFLINE_TILE_URL, "Provinces et États (hors ligne, Natural Earth)"],
+                   [TILE_URL, "OpenStreetMap (en ligne)"]]
 TILE_ORIGIN = "https://tile.openstreetmap.org"
 
 # Nothing else leaves the machine: the browser may load this server's own files and the
@@ -183,8 +186,23 @@ def _only_marts(app):
     return app
 
 
+def _offline_base_map(app) -> None:
+    """/fond-de-carte/{z}/{x}/{y}.png: the map's base map, drawn here (base_map/tiles.py;
+    loaded from its file: this module's folder is not on Superset's import path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "tmt_base_map_tiles", Path(__file__).with_name("base_map") / "tiles.py")
+    tiles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tiles)
+    if tiles.URL != OFFLINE_TILE_URL:
+        raise RuntimeError(f"base_map/tiles.py serves {tiles.URL}, not {OFFLINE_TILE_URL}")
+    tiles.register(app)
+
+
 def _mutate(app):  # FLASK_APP_MUTATOR: runs once the app is built
     _public_language_pack(app)
+    _offline_base_map(app)
     return _only_marts(app)
 
 

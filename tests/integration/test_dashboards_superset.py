@@ -36,6 +36,29 @@ TREE = {kind: len(list((DASHBOARDS_DIR / kind).rglob("*.yaml")))
         for kind in ("databases", "datasets", "charts", "dashboards")}
 MAP_CHARTS = {"Carte des postes approuvés", "Employeurs derrière les points"}
 TILE_SERVER = "https://tile.openstreetmap.org/"  # DECKGL_BASE_MAP in superset_config.py
+BASE_MAP = "/fond-de-carte/"  # the offline base map (deploy/superset/base_map/tiles.py)
+QUEBEC_OUTLINE = (37, 68, 104)  # tiles.QUEBEC_OUTLINE (that module runs in Superset's venv)
+QUEBEC_FILL = (255, 253, 245)  # tiles.QUEBEC
+# A point: color_picker of dashboards/charts/carte_points.yaml, (205, 0, 3) at 70 %, on Quebec
+POINT = tuple(round(0.7 * point + 0.3 * land) for point, land in zip((205, 0, 3), QUEBEC_FILL))
+# The share of a screenshot's pixels close to a colour, counted by the browser (the PNG is
+# decoded there: no image library in the platform's virtualenv).
+COLOUR_SHARE = """async ([png, rgb, tolerance]) => {
+  const image = new Image();
+  image.src = "data:image/png;base64," + png;
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = image.width; canvas.height = image.height;
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  let near = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (Math.abs(pixels[i] - rgb[0]) <= tolerance && Math.abs(pixels[i + 1] - rgb[1]) <= tolerance
+        && Math.abs(pixels[i + 2] - rgb[2]) <= tolerance) near += 1;
+  }
+  return near / (pixels.length / 4);
+}"""
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -286,6 +309,23 @@ def test_anonymous_visitors_see_nothing(superset, deployed):
     assert page.status_code in (302, 303) and "/login" in page.headers["Location"]
 
 
+def test_the_offline_base_map_is_served_to_anyone(superset):
+    """Public-domain outlines, no data: the tiles need no login, and only real tiles exist."""
+    anonymous = requests.Session()
+    tile = anonymous.get(f"{superset.url}{BASE_MAP}5/9/11.png", timeout=30)  # Quebec City
+    assert tile.status_code == 200 and tile.headers["Content-Type"] == "image/png"
+    assert tile.content.startswith(b"\x89PNG")
+    for outside in ("5/32/11", "20/0/0", "5/9/-1"):
+        assert anonymous.get(f"{superset.url}{BASE_MAP}{outside}.png",
+                             timeout=30).status_code == 404, outside
+
+
+def colour_share(page, png: bytes, rgb: tuple[int, int, int], tolerance: int = 24) -> float:
+    import base64
+
+    return page.evaluate(COLOUR_SHARE, [base64.b64encode(png).decode(), list(rgb), tolerance])
+
+
 def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
@@ -294,7 +334,8 @@ def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path
     charts_in = {data["slug"]: len(chart_nodes(data)) for data in (
         yaml.safe_load(path.read_text()) for path in (DASHBOARDS_DIR / "dashboards").iterdir())}
     outside: list[str] = []
-    tiles: list[str] = []  # the map's base map (OpenStreetMap): asked for, never fetched here
+    tiles: list[str] = []  # OpenStreetMap's tiles: an option in Explore, not the map's base
+    base_map: list[int] = []  # the offline base map's tiles, from Superset: their statuses
 
     def loopback_only(route):  # Superset must not need the internet (nor reach it)
         if route.request.url.startswith(superset.url):
@@ -308,6 +349,8 @@ def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path
         # A tall window: Superset draws only the charts in view (dashboard virtualization).
         page = browser.new_page(viewport={"width": 1400, "height": 2400}, locale="fr-CA")
         page.route("**/*", loopback_only)
+        page.on("response", lambda response: base_map.append(response.status)
+                if BASE_MAP in response.url else None)
         page.goto(f"{superset.url}/login/")
         # French first, also before logging in (superset_config.py serves the language pack
         # to anonymous visitors).
@@ -345,8 +388,18 @@ def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path
             assert page.locator(".ant-alert-error, [role=alert]").count() == 0
             if dashboard["slug"] == "carte-des-tmt":  # deck.gl draws on a canvas
                 assert page.locator(".chart-container canvas").count() > 0
-                assert tiles  # over a base map, whose tiles fail here without an error shown
+                # Over the offline base map (issue 17): Quebec's outline where the points
+                # are, drawn from tiles this Superset served, with no internet.
+                canvas = page.locator(".chart-container canvas#deckgl-overlay").first
+                drawn = canvas.screenshot(path=str(shots / "carte-des-tmt-map.png"))
+                outline, points = (colour_share(page, drawn, QUEBEC_OUTLINE),
+                                   colour_share(page, drawn, POINT, tolerance=40))
+                print(f"map: Quebec outline {outline:.2%} of pixels, points {points:.2%}")
+                assert outline > 0.001, outline  # about 0.2 % seen; 0 on white
+                assert points > 0.0005, points
+                assert base_map and set(base_map) == {200}, base_map
+                assert not tiles, tiles[:3]
         browser.close()
     assert not outside, outside
     assert sorted(path.name for path in shots.iterdir()) == sorted(
-        f"{row['slug']}.png" for row in dashboards)
+        [f"{row['slug']}.png" for row in dashboards] + ["carte-des-tmt-map.png"])

@@ -58,3 +58,17 @@ def test_default_credentials_on_a_reachable_bind_refuse_to_start(tmp_path, host,
                                      "default admin password: set SUPERSET_ADMIN_USER and "
                                      "SUPERSET_ADMIN_PASSWORD")
     assert not home.exists()  # refused before anything was written or started
+
+
+def test_the_map_stands_on_the_offline_base_map_and_offers_openstreetmap(monkeypatch, tmp_path):
+    """The map chart's base map is the first one offered (the tiles Superset draws,
+    base_map/tiles.py), OpenStreetMap the online second."""
+    import yaml
+
+    config = superset_config(monkeypatch, tmp_path)
+    offline, online = [url for url, _ in config["DECKGL_BASE_MAP"]]
+    assert offline == config["OFFLINE_TILE_URL"] and online == config["TILE_URL"]
+    chart = yaml.safe_load((REPO_ROOT / "dashboards" / "charts" / "carte_points.yaml").read_text())
+    assert chart["params"]["mapbox_style"] == offline
+    tiles = (REPO_ROOT / "deploy" / "superset" / "base_map" / "tiles.py").read_text()
+    assert f'URL = "{offline}"' in tiles  # superset_config.py refuses to start otherwise
