@@ -5,10 +5,10 @@ import json
 import sys
 from pathlib import Path
 
-from bench import geolocation, ingest_lmia, sitecheck
+from bench import build, geolocation, ingest_lmia, sitecheck
 
-BENCHMARKS = {"ingest_lmia": ingest_lmia.run, "geolocation": geolocation.run,
-              "sitecheck": sitecheck.run}
+BENCHMARKS = {"ingest_lmia": ingest_lmia.run, "build": build.run,
+              "geolocation": geolocation.run, "sitecheck": sitecheck.run}
 
 
 def main(names: list[str]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from flows.context.load import ensure_schema as ensure_context_schema
 from flows.directory.exports import write_exports
@@ -21,7 +22,7 @@ from flows.quality.marts import check_marts as run_mart_checkpoint
 from flows.quality.marts import withheld_error
 from flows.settings import get_settings
 from flows.sitecheck.steps import load_guide_sources
-from flows.warehouse.dbt import run_dbt
+from flows.warehouse.dbt import PRODUCTION_BUILD, parse_project, run_dbt
 from flows.warehouse.publish import publish
 from flows.warehouse.state import close_own_run, import_state
 
@@ -56,9 +57,13 @@ def copy_confirmations_and_tasks() -> dict[str, int]:
 
 
 @task(cache_policy=NO_CACHE)
-def dbt_build() -> list[str]:
-    """Seeds, models and their tests; any failure fails the task and the run."""
-    return run_dbt(get_settings(), "build")
+def dbt_build():
+    """Seeds, models and their data tests; any failure fails the task and the run. Returns
+    the parsed project for the build's second dbt command."""
+    settings = get_settings()
+    manifest = parse_project(settings)
+    run_dbt(settings, *PRODUCTION_BUILD, manifest=manifest)
+    return manifest
 
 
 @task(cache_policy=NO_CACHE)
@@ -78,12 +83,13 @@ def check_marts():
 
 
 @task(cache_policy=NO_CACHE)
-def dbt_build_quality_results() -> list[str]:
+def dbt_build_quality_results(manifest) -> list[str]:
     """The marts fed by the checkpoint that just ran (ops_quality_checks) and by this run's
     own journal row (ops_latest_runs), so that the publication shows the checks it passed,
     not the previous build's, and this build as completed, not running."""
     close_own_run(get_settings(), str(flow_run.id))
-    return run_dbt(get_settings(), "build", "--select", "ops_quality_checks", "ops_latest_runs")
+    return run_dbt(get_settings(), "build", "--select", "ops_quality_checks", "ops_latest_runs",
+                   manifest=manifest)
 
 
 @task(cache_policy=NO_CACHE)
@@ -127,7 +133,7 @@ def build_warehouse() -> str:
     prepare_site_check_sources()
     copy_confirmations_and_tasks()
     try:
-        dbt_build()
+        manifest = dbt_build()
     except TmtError as exc:
         queue_alert(messages.build_failed(str(exc)))
         raise alerted(exc)
@@ -138,7 +144,8 @@ def build_warehouse() -> str:
                           summaries.data_docs_url(get_settings().home))
         raise
     try:
-        dbt_build_quality_results()
+        # quote: the manifest is passed as is, not walked through for Prefect futures
+        dbt_build_quality_results(quote(manifest))
     except TmtError as exc:
         queue_alert(messages.build_failed(str(exc)))
         raise alerted(exc)

@@ -27,17 +27,21 @@ def project_var(name: str):
     return project["vars"][name]
 
 
-def run_dbt(settings: Settings, command: str, *extra: str) -> list[str]:
-    """Run one dbt command; raise TmtError naming every failed node. Returns a summary."""
-    from dbt.cli.main import dbtRunner
+# What a production build runs: seeds, models and their data tests. dbt's unit tests check
+# the SQL on fixed inputs, not the data: the test suite runs them (tests/dbt, every `dbt
+# build` there), a build of the data does not (they were 2 s of each build).
+PRODUCTION_BUILD = ("build", "--exclude", "resource_type:unit_test")
 
-    os.environ["TMT_DUCKDB_PATH"] = str(settings.work_db)
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    settings.work_db.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        result = dbtRunner().invoke(dbt_args(settings, command, *extra))
-    finally:
-        _release_duckdb()
+
+def parse_project(settings: Settings):
+    """The project's manifest, parsed once (partially, from the last one under target/) for
+    several commands of the same run: each run_dbt(manifest=...) then skips its own parse."""
+    return _invoke(settings, None, "parse").result
+
+
+def run_dbt(settings: Settings, command: str, *extra: str, manifest=None) -> list[str]:
+    """Run one dbt command; raise TmtError naming every failed node. Returns a summary."""
+    result = _invoke(settings, manifest, command, *extra)
     nodes = list(getattr(result.result, "results", None) or [])
     failed = [f"{r.node.name} ({r.status}: {' '.join(str(r.message or '').split())[:160]})"
               for r in nodes if str(r.status) in ("error", "fail", "runtime error")]
@@ -45,6 +49,24 @@ def run_dbt(settings: Settings, command: str, *extra: str) -> list[str]:
         reason = "; ".join(failed) if failed else _one_line(result.exception)
         raise TmtError(f"dbt {command} failed: {reason}")
     return [f"{r.node.name}: {r.status}" for r in nodes]
+
+
+def _invoke(settings: Settings, manifest, command: str, *extra: str):
+    from dbt.cli.main import dbtRunner
+
+    os.environ["TMT_DUCKDB_PATH"] = str(settings.work_db)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    # dbt.log at info: its debug level wrote 30,000 lines per build (1.5 s of CPU). A
+    # maintainer chasing a failure sets DBT_LOG_LEVEL_FILE=debug.
+    os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")
+    settings.work_db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        result = dbtRunner(manifest=manifest).invoke(dbt_args(settings, command, *extra))
+    finally:
+        _release_duckdb()
+    if command == "parse" and not result.success:
+        raise TmtError(f"dbt parse failed: {_one_line(result.exception)}")
+    return result
 
 
 def _release_duckdb() -> None:

@@ -127,3 +127,22 @@ def test_printable_directory_has_a_table_per_region_then_the_synthesis(built, tm
     quebec = (index.parent / "region-03-capitale-nationale.html").read_text(encoding="utf-8")
     assert "Ancien service fictif" not in quebec  # not to be referred: not printed
     assert 'lang="fr"' in quebec and "Aucun organisme répertorié" in quebec
+
+
+def test_codes_outside_their_vocabulary_are_flagged_for_the_mart_checks(built, tmp_path):
+    con, home = built
+    assert rows(con, """select list_name, bool_and(in_vocabulary), count(*) > 0
+        from quality.quality_directory_codes group by list_name order by list_name""") == [
+        ("languages", True, True), ("mrc_codes", True, True), ("region_codes", True, True),
+        ("services", True, True)]
+    # The view reads the mart: a copy whose organization lists unknown codes flags them.
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes((home / "warehouse" / "work.duckdb").read_bytes())
+    with duckdb.connect(str(copy)) as edited:
+        edited.execute("""update marts.directory_organizations set languages = 'fr,klingon',
+            region_codes = '16,18', services = 'accueil,astrologie', mrc_codes = '680,72'
+            where name = 'Carrefour fictif des Jardins'""")
+        flagged = edited.sql("""select list_name, code from quality.quality_directory_codes
+            where not in_vocabulary order by list_name""").fetchall()
+    assert flagged == [("languages", "klingon"), ("mrc_codes", "72"), ("region_codes", "18"),
+                       ("services", "astrologie")]

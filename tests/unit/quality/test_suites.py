@@ -160,15 +160,20 @@ def test_directory_suites_check_emails_urls_and_codes_against_the_vocabularies()
     assert {(key[1], finding.samples[0]["organization_id"]) for key, finding in found.items()} \
         == {("email", "org-2"), ("website", "org-2")}
 
+    # in_vocabulary as quality_directory_codes computes it (tests/dbt/test_dbt_directory.py)
     codes = pd.DataFrame(
-        [("org-1", "Centre A", "region_codes", "06"), ("org-1", "Centre A", "region_codes", "18"),
-         ("org-1", "Centre A", "languages", "fr"), ("org-1", "Centre A", "languages", "klingon"),
-         ("org-1", "Centre A", "services", "francisation"),
-         ("org-1", "Centre A", "services", "astrologie"),
-         ("org-1", "Centre A", "mrc_codes", "720"), ("org-1", "Centre A", "mrc_codes", "72")],
-        columns=["organization_id", "name", "list_name", "code"])
+        [("org-1", "Centre A", "region_codes", "06", True),
+         ("org-1", "Centre A", "region_codes", "18", False),
+         ("org-1", "Centre A", "languages", "fr", True),
+         ("org-1", "Centre A", "languages", "klingon", False),
+         ("org-1", "Centre A", "services", "francisation", True),
+         ("org-1", "Centre A", "services", "astrologie", False),
+         ("org-1", "Centre A", "mrc_codes", "720", True),
+         ("org-1", "Centre A", "mrc_codes", "72", False)],
+        columns=["organization_id", "name", "list_name", "code", "in_vocabulary"])
     found = run_checkpoint("test", [Batch(directory.directory_codes(), codes, "test")]).findings
     assert sorted(finding.samples[0]["code"] for finding in found) == [
         "18", "72", "astrologie", "klingon"]
+    assert sorted(finding.column for finding in found) == ["in_vocabulary"] * 4
     assert all(finding.is_critical for finding in found)
     assert failures(directory.directory_codes(), codes.iloc[0:0]) == {}  # nothing imported yet
