@@ -15,7 +15,8 @@ ENGLISH = ("Primary Agriculture", "Low Wage", "High Wage", "Global Talent",
            "Never checked", "Not found", "Timed out")
 # A list of codes where words belong: `ar,en,es`, `06,13`, `droits_travail,juridique`.
 CODE_LISTS = (re.compile(r"\b[a-z]{2,3}(?:,[a-z]{2,3})+\b"), re.compile(r"\b\d\d(?:,\d\d)+\b"),
-              re.compile(r"\b[a-z]+_[a-z_]+(?:,[a-z_]+)+\b"))
+              re.compile(r"\b[a-z]+_[a-z_]+(?:,[a-z_]+)+\b"),
+              re.compile(r"\bexpect_[a-z_]+\b"))  # a Great Expectations name, not its French label
 # d3's SMART_NUMBER (`35.7k`, `4.51k`) and an English decimal point in a percentage.
 ENGLISH_NUMBERS = (re.compile(r"\b\d+(?:\.\d+)?k\b"), re.compile(r"\b\d+\.\d+ ?%"))
 MARKED_ENGLISH = re.compile(r"[^–\n]*\(EN\)")  # an occupation with no French title, marked

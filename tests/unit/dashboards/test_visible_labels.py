@@ -9,7 +9,8 @@ from tests.support.visible_labels import problems
     "droits_travail,juridique,psychosocial,sante", "ar,en,es,fr,tl", "Régions 06,13",
     "Primary Agriculture", "85101 – Harvesting labourers", "35.7k", "4.51k postes",
     "27.90%", "FEER 5 TEER 5", "Dernière vérification\tN/A", "2026-12\tMontréal\t0\tN/A",
-    "Le type de visualisation à afficher", "Rechercher 112 records..."])
+    "Le type de visualisation à afficher", "Rechercher 112 records...",
+    "Attente\texpect_column_values_to_be_between"])
 def test_what_issue_17_saw_is_caught(seen):
     assert problems(seen)
 

@@ -32,6 +32,8 @@ labelled as (
         coalesce({{ label_fr('check_checkpoint', 'checkpoint') }}, checkpoint) as checkpoint_label_fr,
         coalesce({{ label_fr('check_severity', 'severity') }}, severity) as severity_label_fr,
         {{ label_fr('check_outcome', 'outcome') }} as outcome_label_fr,
+        coalesce({{ label_fr('check_suite', 'suite') }}, suite) as suite_label_fr,
+        coalesce({{ label_fr('expectation', 'expectation') }}, expectation) as expectation_label_fr,
         {{ label_order('check_outcome', 'outcome') }} as outcome_order
     from latest_results
 )
