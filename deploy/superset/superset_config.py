@@ -141,6 +141,24 @@ ROW_LIMIT = 50_000
 TMT_DUCKDB_SCHEMAS = frozenset({"marts"})
 
 
+# Upstream's French catalogue has fuzzy entries that say something else entirely (an empty
+# chart read "Le type de visualisation à afficher"; the table search box "112 records...");
+# deploy/superset/translations_fr.json corrects the ones our dashboards show.
+CORRECTIONS = Path(__file__).resolve().parent / "translations_{language}.json"
+
+
+def _corrected_pack(pack: Path, language: str) -> str:
+    import json
+
+    catalogue = json.loads(pack.read_text(encoding="utf-8"))
+    corrections = CORRECTIONS.with_name(CORRECTIONS.name.format(language=language))
+    if corrections.is_file():
+        fixes = json.loads(corrections.read_text(encoding="utf-8"))
+        catalogue["locale_data"]["superset"].update(
+            {msgid: text for msgid, text in fixes.items() if not msgid.startswith("_")})
+    return json.dumps(catalogue, ensure_ascii=False)
+
+
 def _public_language_pack(app) -> None:
     """The login page in French: the frontend fetches /superset/language_pack/<lang>/
     before anyone is logged in, and Superset guards that view with `has_access`, so an
@@ -149,7 +167,7 @@ def _public_language_pack(app) -> None:
     same for everyone: served here to anyone, for the configured languages only."""
     import re
 
-    from flask import request, send_file
+    from flask import Response, request
 
     translations = Path(__import__("superset").__file__).parent / "translations"
     path_pattern = re.compile(r"/superset/language_pack/([a-z]{2,3}(?:_[A-Z]{2})?)/")
@@ -160,7 +178,8 @@ def _public_language_pack(app) -> None:
         if found and found.group(1) in app.config["LANGUAGES"]:
             pack = translations / found.group(1) / "LC_MESSAGES" / "messages.json"
             if pack.is_file():
-                return send_file(pack, mimetype="application/json")
+                return Response(_corrected_pack(pack, found.group(1)),
+                                mimetype="application/json")
         return None
 
 

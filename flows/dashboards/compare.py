@@ -49,8 +49,14 @@ def first_difference(ours, theirs, where: str = "") -> str | None:
         if not isinstance(theirs, dict):
             return where
         for key, value in ours.items():
-            # Keys Superset does not export (is_managed_externally...) cannot be compared.
-            if key in IGNORED_KEYS or key not in theirs:
+            if key in IGNORED_KEYS:
+                continue
+            if key not in theirs:
+                # File-level keys Superset does not export (is_managed_externally...) cannot
+                # be compared; inside (a chart's params), a key Superset lacks is a change
+                # (a new option such as legendMargin was never deployed before).
+                if where and value is not None:
+                    return f"{where}.{key}"
                 continue
             found = first_difference(value, theirs[key], f"{where}.{key}")
             if found is not None:

@@ -347,7 +347,7 @@ def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         # A tall window: Superset draws only the charts in view (dashboard virtualization).
-        page = browser.new_page(viewport={"width": 1400, "height": 2400}, locale="fr-CA")
+        page = browser.new_page(viewport={"width": 1600, "height": 2600}, locale="fr-CA")
         page.route("**/*", loopback_only)
         page.on("response", lambda response: base_map.append(response.status)
                 if BASE_MAP in response.url else None)
@@ -381,7 +381,9 @@ def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path
             page.screenshot(path=str(path), full_page=True)
             print(f"screenshot: {path}")
             # What the page shows in text (tables, numbers, legends, filters): French only
-            seen = problems(page.inner_text("body"))
+            placeholders = page.eval_on_selector_all(  # the tables' search box, in French
+                "input[placeholder]", "inputs => inputs.map(input => input.placeholder)")
+            seen = problems("\n".join([page.inner_text("body"), *placeholders]))
             assert not seen, (dashboard["slug"], seen)
             assert not failed, (dashboard["slug"], failed)
             assert page.locator(".chart-container").count() == charts_in[dashboard["slug"]]

@@ -15,10 +15,18 @@ ENGLISH = ("Primary Agriculture", "Low Wage", "High Wage", "Global Talent",
            "Never checked", "Not found", "Timed out")
 # A list of codes where words belong: `ar,en,es`, `06,13`, `droits_travail,juridique`.
 CODE_LISTS = (re.compile(r"\b[a-z]{2,3}(?:,[a-z]{2,3})+\b"), re.compile(r"\b\d\d(?:,\d\d)+\b"),
-              re.compile(r"\b[a-z]+_[a-z_]+(?:,[a-z_]+)+\b"))
+              re.compile(r"\b[a-z]+_[a-z_]+(?:,[a-z_]+)+\b"),
+              re.compile(r"\bexpect_[a-z_]+\b"))  # a Great Expectations name, not its French label
 # d3's SMART_NUMBER (`35.7k`, `4.51k`) and an English decimal point in a percentage.
 ENGLISH_NUMBERS = (re.compile(r"\b\d+(?:\.\d+)?k\b"), re.compile(r"\b\d+\.\d+ ?%"))
 MARKED_ENGLISH = re.compile(r"[^–\n]*\(EN\)")  # an occupation with no French title, marked
+# Superset's table writes `N/A` for a null (hard-coded, not translated): a French word or an
+# empty cell belongs there (`non précisé`, `jamais`, `aucun organisme`).
+NULL_CELL = re.compile(r"(?<![\w/])N/A(?![\w/])")
+# Fuzzy entries of Superset's French catalogue seen on our screens (corrected in
+# deploy/superset/translations_fr.json), and its untranslated search placeholder.
+WRONG_TRANSLATIONS = ("Le type de visualisation à afficher", "records...", "records…",
+                      "%s Erreur", "Registres bruts")
 
 
 def _codes(seed: str, column: str) -> set[str]:
@@ -39,6 +47,8 @@ def problems(text: str, cells: list[str] | None = None) -> list[str]:
     found = []
     visible = MARKED_ENGLISH.sub("", text)
     found += [f"English label {label!r}" for label in ENGLISH if label in visible]
+    found += [f"wrong translation {text!r}" for text in WRONG_TRANSLATIONS if text in visible]
+    found += [f"null shown as {match.group(0)!r}" for match in NULL_CELL.finditer(visible)]
     for pattern in CODE_LISTS + ENGLISH_NUMBERS:
         found += [f"{match.group(0)!r} ({pattern.pattern})" for match in pattern.finditer(visible)]
     codes = raw_codes()

@@ -72,3 +72,24 @@ def test_the_map_stands_on_the_offline_base_map_and_offers_openstreetmap(monkeyp
     assert chart["params"]["mapbox_style"] == offline
     tiles = (REPO_ROOT / "deploy" / "superset" / "base_map" / "tiles.py").read_text()
     assert f'URL = "{offline}"' in tiles  # superset_config.py refuses to start otherwise
+
+
+def test_the_french_pack_served_has_upstream_wrong_entries_corrected(monkeypatch, tmp_path):
+    """Superset's French catalogue translates an empty chart's "There is currently no
+    information to display." as "Le type de visualisation à afficher" (a fuzzy entry): the
+    pack we serve carries deploy/superset/translations_fr.json over it, the rest unchanged."""
+    import json
+
+    config = superset_config(monkeypatch, tmp_path)
+    pack = tmp_path / "messages.json"
+    pack.write_text(json.dumps({"domain": "superset", "locale_data": {"superset": {
+        "": {"lang": "fr"}, "No data": ["Aucune donnée"],
+        "There is currently no information to display.": ["Le type de visualisation à afficher"],
+        "%s record": ["%s Erreur", "%s records..."]}}}), encoding="utf-8")
+
+    served = json.loads(config["_corrected_pack"](pack, "fr"))["locale_data"]["superset"]
+
+    assert served["There is currently no information to display."] == [
+        "Aucune donnée à afficher pour l'instant."]
+    assert served["%s record"] == ["%s enregistrement", "%s enregistrements"]
+    assert served["No data"] == ["Aucune donnée"] and "_comment" not in served

@@ -147,3 +147,14 @@ def test_differences_ignore_what_superset_assigns_and_see_what_changed(tree):
     assert len(found) == 2
     assert any(line.endswith("(new)") for line in found)
     assert any("(changed: dashboard_title)" in line for line in found)
+
+
+def test_an_option_superset_does_not_hold_yet_is_a_change(tree):
+    """A chart option added in the tree (legendMargin) and absent from Superset's copy must
+    be deployed; keys Superset never exports at the file level are not changes."""
+    exported = {path: json.loads(json.dumps(data)) for path, data in tree.files.items()}
+    chart_path = next(path for path in exported if path.startswith("charts/"))
+    exported[chart_path].pop("is_managed_externally", None)
+    assert differences(tree, exported) == []
+    exported[chart_path]["params"].pop("viz_type")
+    assert differences(tree, exported) == [f"{chart_path} (changed: params.viz_type)"]

@@ -13,6 +13,7 @@ final as (
         period_start,
         province,
         category,
+        coalesce({{ label_fr('immigration_category', 'category') }}, category) as category_fr,
         admissions,
         is_suppressed,
         source

@@ -11,6 +11,7 @@ final as (
     select
         year,
         province,
+        coalesce({{ label_fr('province', 'province') }}, province) as province_fr,
         country_code,
         country_fr,
         country_en,

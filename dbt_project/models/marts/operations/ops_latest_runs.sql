@@ -79,6 +79,9 @@ summaries_in_french as (
 with_history as (
     select
         latest_runs.*,
+        coalesce({{ label_fr('flow', 'latest_runs.flow_name') }}, latest_runs.flow_name)
+            as flow_label_fr,
+        {{ label_fr('run_state', 'latest_runs.state') }} as state_label_fr,
         summaries_in_french.summary_text_fr,
         history_per_flow.runs_recorded,
         history_per_flow.runs_failed,

@@ -24,6 +24,18 @@ latest_results as (
         and checks.suite = latest_runs.suite
         and checks.batch = latest_runs.batch
         and checks.checked_at = latest_runs.checked_at
+),
+
+labelled as (
+    select
+        *,
+        coalesce({{ label_fr('check_checkpoint', 'checkpoint') }}, checkpoint) as checkpoint_label_fr,
+        coalesce({{ label_fr('check_severity', 'severity') }}, severity) as severity_label_fr,
+        {{ label_fr('check_outcome', 'outcome') }} as outcome_label_fr,
+        coalesce({{ label_fr('check_suite', 'suite') }}, suite) as suite_label_fr,
+        coalesce({{ label_fr('expectation', 'expectation') }}, expectation) as expectation_label_fr,
+        {{ label_order('check_outcome', 'outcome') }} as outcome_order
+    from latest_results
 )
 
-select * from latest_results
+select * from labelled

@@ -62,6 +62,7 @@ per_month_region_step as (
 with_rate as (
     select
         *,
+        {{ label_fr('reminder_step', 'reminder_step') }} as reminder_step_label_fr,
         {{ divide('confirmations', 'nullif(reminders_sent, 0)') }} as confirmation_rate
     from per_month_region_step
 )

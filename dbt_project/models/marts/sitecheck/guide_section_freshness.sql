@@ -31,6 +31,13 @@ review as (
         *,
         sources_changed_since_review > 0 or sources_broken_or_moved > 0 as needs_review
     from sections
+),
+
+labelled as (
+    select
+        *,
+        {{ label_fr('yes_no', 'cast(needs_review as varchar)') }} as needs_review_label_fr
+    from review
 )
 
-select * from review
+select * from labelled

@@ -115,6 +115,14 @@ stale_reasons as (
             case when address_changed_at is not null then 'address_changed' end,
             case when services_changed_at is not null then 'services_changed' end
         ), '') as stale_reasons,
+        nullif(concat_ws(', ',
+            case when not_confirmed then {{ label_fr('stale_reason', "'not_confirmed_12_months'") }} end,
+            case when broken_too_long then {{ label_fr('stale_reason', "'broken_over_14_days'") }} end,
+            case when website_status = 'moved' then {{ label_fr('stale_reason', "'moved'") }} end,
+            case when hours_changed_at is not null then {{ label_fr('stale_reason', "'hours_changed'") }} end,
+            case when address_changed_at is not null then {{ label_fr('stale_reason', "'address_changed'") }} end,
+            case when services_changed_at is not null then {{ label_fr('stale_reason', "'services_changed'") }} end
+        ), '') as stale_reasons_fr,
         nullif(concat_ws(',',
             case when hours_changed_at is not null then 'hours' end,
             case when address_changed_at is not null then 'address' end,
@@ -136,6 +144,7 @@ freshness as (
         last_confirmed_at,
         stale_reasons is not null as is_stale,
         stale_reasons,
+        stale_reasons_fr,
         -- when a reminder to confirm the listing is (or was) due; none for inactive ones
         case when status <> 'inactive' then cast(least(
             coalesce(last_confirmed_at + interval '{{ var("listing_confirmation_months") }} month',
@@ -164,7 +173,8 @@ status_labels as (
 labelled as (
     select
         freshness.*,
-        status_labels.label_fr as website_status_label_fr
+        status_labels.label_fr as website_status_label_fr,
+        {{ label_fr('organization_status', 'freshness.status') }} as status_label_fr
     from freshness
     left join status_labels
         on coalesce(freshness.website_status, 'never_checked') = status_labels.website_status
