@@ -18,6 +18,7 @@ from expectations.checkpoint import (
     Checked,
     Outcome,
     _finding,
+    as_categories,
     run_checkpoint,
     validate_frames,
     write_data_docs,
@@ -111,11 +112,7 @@ def frames(settings: Settings, shas: list[str]):
         rows = con.execute(ROWS_QUERY, {"shas": shas}).df()
     finally:
         con.close()
-    # Text columns as categories: a history repeats few values (files, layouts, provinces,
-    # codes), and every row filter Great Expectations applies copies each column. Measured
-    # on the 62-file history: the row checks took 8.7 s with text columns, 5.6 s as categories.
-    text = [name for name in rows.columns if name not in ("source_row", "approved_positions")]
-    return files, rows.astype({name: "category" for name in text})
+    return files, as_categories(rows)
 
 
 def validate_file(settings: Settings, sha256: str) -> Outcome:

@@ -370,13 +370,15 @@ def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path
             # Every chart mounted, no spinner left, then a moment for drawing (deck.gl, ECharts).
             # Twice: once the native filters have loaded, Superset may mount the grid again
             # (seen on a busy machine: an empty grid a second after every chart was there).
-            for _ in range(2):
+            # And once more right before reading the page: a remount seen under load left an
+            # empty grid between the waits and the screenshot.
+            for pause in (1500, 1500, 0):
                 page.wait_for_function(
                     "n => document.querySelectorAll('.chart-container').length >= n && "
                     "!document.querySelector('[data-test=\"loading-indicator\"]')",
                     arg=charts_in[dashboard["slug"]], timeout=120_000)
                 page.wait_for_load_state("networkidle", timeout=60_000)
-                page.wait_for_timeout(1500)
+                page.wait_for_timeout(pause)
             path = shots / f"{dashboard['slug']}.png"
             page.screenshot(path=str(path), full_page=True)
             print(f"screenshot: {path}")
