@@ -16,6 +16,12 @@ from typing import Any
 SAMPLE_ROWS = 5
 
 
+def said(french: str, english: str) -> dict:
+    """An expectation's description in both languages: GE keeps one `description` (English,
+    in the Data Docs), the French rides in its `meta` for the French half of a message."""
+    return {"description": english, "meta": {"description_fr": french}}
+
+
 @dataclass(frozen=True)
 class Batch:
     """One frame and the suite it must satisfy."""
@@ -45,6 +51,7 @@ class Finding:
     # The periods of every failing row, (period_kind, period_start), when the batch has
     # period columns and the expectation is about rows; empty otherwise.
     periods: tuple[tuple[str, str], ...] = ()
+    description_fr: str = ""
 
     @property
     def is_critical(self) -> bool:
@@ -168,11 +175,12 @@ def _finding(suite_name: str, batch: Batch, check, indexes: list | None = None,
     column = kwargs.get("column") or ", ".join(
         kwargs.get("column_list") or [c for c in (kwargs.get("column_A"), kwargs.get("column_B")) if c])
     description = config.description or ""
+    description_fr = (config.meta or {}).get("description_fr") or ""
     raised = (check.exception_info or {}).get("raised_exception")
     if raised:  # a check that could not run (a missing column) is a failure, never a pass
         message = " ".join(str(check.exception_info.get("exception_message")).split())[:300]
         return Finding(suite_name, config.type, column or None, "critical", description,
-                       observed=f"error: {message}")
+                       observed=f"error: {message}", description_fr=description_fr)
     result = check.result or {}
     if indexes is None:
         indexes = [i for i in result.get("partial_unexpected_index_list") or []
@@ -186,7 +194,8 @@ def _finding(suite_name: str, batch: Batch, check, indexes: list | None = None,
         unexpected=counts[0] if counts else result.get("unexpected_count"),
         rows=counts[1] if counts else result.get("element_count"),
         observed=None if observed is None else str(_plain(observed)), samples=samples,
-        periods=_periods(batch, result.get("unexpected_index_list")))
+        periods=_periods(batch, result.get("unexpected_index_list")),
+        description_fr=description_fr)
 
 
 def _samples(batch: Batch, indexes: list[int]) -> list[dict]:

@@ -11,15 +11,17 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
+from expectations.checkpoint import said
+
 EMAIL_PATTERN = r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$"
 URL_PATTERN = r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$"
 STATUSES = ["active", "temporarily_closed", "inactive", "do_not_refer"]
 # Comma-separated list columns of marts.directory_organizations and their vocabulary (a
 # seed; MRC codes by their shape), looked up in dbt (quality_directory_codes.in_vocabulary).
-LISTS = {"region_codes": "codes of ref_quebec_regions",
-         "mrc_codes": "three-digit MRC codes",
-         "languages": "codes of ref_iso_639_languages",
-         "services": "codes of ref_directory_services"}
+LISTS = {"region_codes": ("codes de ref_quebec_regions", "codes of ref_quebec_regions"),
+         "mrc_codes": ("codes de MRC à trois chiffres", "three-digit MRC codes"),
+         "languages": ("codes de ref_iso_639_languages", "codes of ref_iso_639_languages"),
+         "services": ("codes de ref_directory_services", "codes of ref_directory_services")}
 
 
 def directory_organizations() -> gx.ExpectationSuite:
@@ -30,11 +32,17 @@ def directory_organizations() -> gx.ExpectationSuite:
         gxe.ExpectColumnValuesToNotBeNull(column="name"),
         gxe.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES),
         gxe.ExpectColumnValuesToMatchRegex(
-            column="email", regex=EMAIL_PATTERN, description="one well-formed email address"),
+            column="email", regex=EMAIL_PATTERN,
+            **said("une adresse courriel bien formée",
+                   "one well-formed email address")),
         gxe.ExpectColumnValuesToMatchRegex(
-            column="website", regex=URL_PATTERN, description="an http(s) URL with a host"),
+            column="website", regex=URL_PATTERN,
+            **said("une adresse http(s) avec un hôte",
+                   "an http(s) URL with a host")),
         gxe.ExpectColumnValuesToNotBeNull(
-            column="region_codes", description="every organization serves some region"),
+            column="region_codes",
+            **said("chaque organisme dessert au moins une région",
+                   "every organization serves some region")),
     ])
 
 
@@ -44,5 +52,5 @@ def directory_codes() -> gx.ExpectationSuite:
         gxe.ExpectColumnValuesToBeInSet(
             column="in_vocabulary", value_set=[True],
             row_condition=Column("list_name") == list_name,
-            description=f"{list_name}: {what}")
-        for list_name, what in LISTS.items()])
+            **said(f"{list_name} : {french}", f"{list_name}: {english}"))
+        for list_name, (french, english) in LISTS.items()])

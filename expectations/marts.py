@@ -12,6 +12,7 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
+from expectations.checkpoint import said
 from expectations.raw_lmia import NOC_CODE_DIGITS
 from flows.lmia.provinces import KNOWN_CODES
 
@@ -25,24 +26,31 @@ def marts_lmia_positions() -> gx.ExpectationSuite:
         gxe.ExpectColumnValuesToNotBeNull(column="province_code"),
         gxe.ExpectColumnValuesToBeInSet(
             column="province_code", value_set=sorted(KNOWN_CODES),
-            description="province codes are Canadian provinces and territories, or XX"),
+            **said("les codes de province sont des provinces et territoires canadiens, ou XX",
+                   "province codes are Canadian provinces and territories, or XX")),
         gxe.ExpectColumnValuesToMatchRegex(
             column="region_code", regex=r"^(?:0[1-9]|1[0-7])$",
-            description="administrative regions are 01 to 17"),
+            **said("les régions administratives vont de 01 à 17",
+                   "administrative regions are 01 to 17")),
         gxe.ExpectColumnValuesToMatchRegex(
-            column="mrc_code", regex=r"^\d{3}$", description="MRC codes have 3 digits"),
+            column="mrc_code", regex=r"^\d{3}$",
+            **said("les codes de MRC ont 3 chiffres",
+                   "MRC codes have 3 digits")),
         gxe.ExpectColumnValuesToMatchRegex(
             column="municipality_code", regex=r"^\d{5}$",
-            description="MAMH municipality codes have 5 digits"),
+            **said("les codes de municipalité du MAMH ont 5 chiffres",
+                   "MAMH municipality codes have 5 digits")),
         gxe.ExpectColumnValuesToBeInSet(column="geo_precision", value_set=GEO_PRECISIONS),
         gxe.ExpectColumnValuesToNotBeNull(
             column="geo_precision", row_condition=Column("province_code") == "QC",
-            description="every Quebec row says how precisely it is placed"),
+            **said("chaque ligne du Québec dit avec quelle précision elle est placée",
+                   "every Quebec row says how precisely it is placed")),
         gxe.ExpectColumnValuesToBeInSet(column="noc_version", value_set=sorted(NOC_CODE_DIGITS)),
         *(gxe.ExpectColumnValuesToMatchRegex(
             column="noc_code", regex=rf"^\d{{{digits}}}$",
             row_condition=Column("noc_version") == version,
-            description=f"NOC {version} codes have {digits} digits")
+            **said(f"les codes de la CNP {version} ont {digits} chiffres",
+                   f"NOC {version} codes have {digits} digits"))
           for version, digits in NOC_CODE_DIGITS.items()),
         gxe.ExpectColumnValuesToBeInSet(column="skill_level", value_set=SKILL_LEVELS),
         gxe.ExpectColumnValuesToBeBetween(column="teer", min_value=0, max_value=5),
@@ -56,16 +64,21 @@ def marts_lmia_files() -> gx.ExpectationSuite:
     No file at all is no failure: a home with the directory only builds too."""
     return gx.ExpectationSuite(name="marts_lmia_files", expectations=[
         *(gxe.ExpectColumnPairValuesToBeEqual(
-            column_A=first, column_B=second, description=description)
-          for first, second, description in (
-              ("file_rows", "raw_rows", "rows parsed = rows in raw.lmia_rows"),
-              ("file_positions", "raw_positions", "positions parsed = positions in raw"),
-              ("raw_rows", "mart_rows", "rows in raw = rows in fct_lmia_positions"),
-              ("raw_positions", "mart_positions", "positions in raw = positions in the mart"),
+            column_A=first, column_B=second, **said(french, english))
+          for first, second, french, english in (
+              ("file_rows", "raw_rows", "lignes lues = lignes dans raw.lmia_rows",
+               "rows parsed = rows in raw.lmia_rows"),
+              ("file_positions", "raw_positions", "postes lus = postes dans raw",
+               "positions parsed = positions in raw"),
+              ("raw_rows", "mart_rows", "lignes dans raw = lignes dans fct_lmia_positions",
+               "rows in raw = rows in fct_lmia_positions"),
+              ("raw_positions", "mart_positions", "postes dans raw = postes dans le mart",
+               "positions in raw = positions in the mart"),
           )),
         gxe.ExpectColumnValuesToNotBeNull(
             column="raw_checked_at",
-            description="every counted file passed the raw checks (run `tmt ingest lmia`)"),
+            **said("chaque fichier compté a passé les contrôles bruts (lancer `tmt ingest lmia`)",
+                   "every counted file passed the raw checks (run `tmt ingest lmia`)")),
     ])
 
 
@@ -79,14 +92,18 @@ def marts_lmia_periods(min_municipality_share: float, stale_after_months: int,
     some period is there."""
     freshness = [gxe.ExpectColumnMinToBeBetween(
         column="months_old", max_value=stale_after_months, severity="warning",
-        description=f"the latest period started at most {stale_after_months} months ago")]
+        **said(f"la dernière période a commencé il y a au plus {stale_after_months} mois",
+               f"the latest period started at most {stale_after_months} months ago"))]
     return gx.ExpectationSuite(name="marts_lmia_periods", expectations=[
         gxe.ExpectColumnValuesToBeBetween(
             column="municipality_share", min_value=min_municipality_share,
-            description=f"at least {min_municipality_share:.0%} of the period's "
-                        f"Quebec positions are placed in a municipality"),
+            **said(f"au moins {min_municipality_share:.0%} des postes du Québec de la période "
+                   f"sont placés dans une municipalité".replace("%", " %"),
+                   f"at least {min_municipality_share:.0%} of the period's "
+                   f"Quebec positions are placed in a municipality")),
         gxe.ExpectColumnPairValuesToBeEqual(
             column_A="quebec_positions", column_B="territory_positions",
-            description="tmw_by_territory adds up to the Quebec positions of the period"),
+            **said("tmw_by_territory totalise les postes du Québec de la période",
+                   "tmw_by_territory adds up to the Quebec positions of the period")),
         *(freshness if any_period else []),
     ])

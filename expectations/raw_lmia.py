@@ -9,6 +9,7 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
+from expectations.checkpoint import said
 from flows.lmia.layouts import LAYOUTS
 from flows.lmia.provinces import KNOWN_CODES
 
@@ -33,24 +34,34 @@ def raw_lmia_file(volume_band: float) -> gx.ExpectationSuite:
     with_occupations = Column("layout") != "employer_format"
     return gx.ExpectationSuite(name="raw_lmia_file", expectations=[
         gxe.ExpectColumnValuesToNotBeNull(
-            column="layout", description="the file's layout is recognized"),
+            column="layout",
+            **said("la disposition du fichier est reconnue",
+                   "the file's layout is recognized")),
         gxe.ExpectColumnValuesToBeInSet(
             column="layout", value_set=KNOWN_LAYOUTS,
-            description="the file's layout is one the parser knows"),
+            **said("la disposition du fichier est l'une de celles que l'analyseur connaît",
+                   "the file's layout is one the parser knows")),
         gxe.ExpectColumnValuesToBeInSet(
             column="noc_version", value_set=sorted(NOC_CODE_DIGITS),
-            description="occupation codes are NOC 2011 or NOC 2021"),
+            **said("les codes de profession sont de la CNP 2011 ou de la CNP 2021",
+                   "occupation codes are NOC 2011 or NOC 2021")),
         gxe.ExpectColumnValuesToNotBeNull(
             column="noc_version", row_condition=with_occupations,
-            description="a file with an occupation column names its NOC version"),
+            **said("un fichier avec une colonne de profession nomme sa version de la CNP",
+                   "a file with an occupation column names its NOC version")),
         gxe.ExpectColumnValuesToBeBetween(
-            column="row_count", min_value=1, description="the file has data rows"),
+            column="row_count", min_value=1,
+            **said("le fichier a des lignes de données",
+                   "the file has data rows")),
         *(gxe.ExpectColumnValuesToBeBetween(
             column=ratio, min_value=1 / volume_band, max_value=volume_band,
             strict_min=True, strict_max=True, severity="warning",
-            description=f"{what} within 1/{volume_band:g} and {volume_band:g} times the "
-                        f"previous period of the same kind")
-          for ratio, what in (("row_ratio", "rows"), ("position_ratio", "approved positions"))),
+            **said(f"{quoi} entre 1/{volume_band:g} et {volume_band:g} fois la période "
+                   f"précédente du même type",
+                   f"{what} within 1/{volume_band:g} and {volume_band:g} times the "
+                   f"previous period of the same kind"))
+          for ratio, quoi, what in (("row_ratio", "lignes", "rows"),
+                                    ("position_ratio", "postes approuvés", "approved positions"))),
     ])
 
 
@@ -58,32 +69,41 @@ def raw_lmia_rows() -> gx.ExpectationSuite:
     """One row per data row of the file."""
     return gx.ExpectationSuite(name="raw_lmia_rows", expectations=[
         gxe.ExpectColumnValuesToNotBeNull(
-            column="approved_positions", description="every row has approved positions"),
+            column="approved_positions",
+            **said("chaque ligne a des postes approuvés",
+                   "every row has approved positions")),
         gxe.ExpectColumnValuesToBeInTypeList(
             column="approved_positions", type_list=INTEGER_TYPES,
-            description="approved positions are integers"),
+            **said("les postes approuvés sont des nombres entiers",
+                   "approved positions are integers")),
         gxe.ExpectColumnValuesToBeBetween(
             column="approved_positions", min_value=1, mostly=POSITIVE_POSITIONS_MOSTLY,
-            description="approved positions are at least 1 (ESDC lists a few zeros)"),
+            **said("les postes approuvés valent au moins 1 (EDSC liste quelques zéros)",
+                   "approved positions are at least 1 (ESDC lists a few zeros)")),
         gxe.ExpectColumnValuesToNotBeNull(
             column="province_code", mostly=PROVINCE_MOSTLY,
-            description="the province is one the parser knows (from its column or the address)"),
+            **said("la province est connue de l'analyseur (par sa colonne ou l'adresse)",
+                   "the province is one the parser knows (from its column or the address)")),
         gxe.ExpectColumnValuesToBeInSet(
             column="province_code", value_set=sorted(KNOWN_CODES),
-            description="province codes are Canadian provinces and territories, or XX"),
+            **said("les codes de province sont des provinces et territoires canadiens, ou XX",
+                   "province codes are Canadian provinces and territories, or XX")),
         *(gxe.ExpectColumnValuesToMatchRegex(
             column="occupation_code", regex=rf"^\d{{{digits}}}$",
             row_condition=Column("file_noc_version") == version, mostly=OCCUPATION_CODE_MOSTLY,
-            description=f"NOC {version} occupation codes have {digits} digits")
+            **said(f"les codes de profession de la CNP {version} ont {digits} chiffres",
+                   f"NOC {version} occupation codes have {digits} digits"))
           for version, digits in NOC_CODE_DIGITS.items()),
         gxe.ExpectColumnValuesToNotBeNull(
             column="occupation_code", mostly=OCCUPATION_CODE_MOSTLY,
             row_condition=Column("layout") != "employer_format",
-            description="occupation cells carry a code"),
+            **said("les cellules de profession portent un code", "occupation cells carry a code")),
         gxe.ExpectColumnValuesToMatchRegex(
             column="postal_code", regex=POSTAL_CODE_PATTERN,
-            description="postal codes are Canadian (at least the FSA)"),
+            **said("les codes postaux sont canadiens (au moins la RTA)",
+                   "postal codes are Canadian (at least the FSA)")),
         gxe.ExpectCompoundColumnsToBeUnique(
             column_list=["file_sha256", "sheet", "source_row"],
-            description="one row per provenance key (file, sheet, row)"),
+            **said("une ligne par clé de provenance (fichier, feuille, ligne)",
+                   "one row per provenance key (file, sheet, row)")),
     ])

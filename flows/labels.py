@@ -25,3 +25,17 @@ def website_status(code: str) -> tuple[str, str]:
 
 def summary_key(key: str) -> tuple[str, str]:
     return seed("ref_run_summary_labels", "summary_key").get(key, (key, key))
+
+
+@cache
+def _display() -> dict[tuple[str, str], tuple[str, str]]:
+    with (SEEDS / "ref_display_labels.csv").open(encoding="utf-8", newline="") as handle:
+        return {(row["vocabulary"], row["code"]): (row["label_fr"], row["label_en"])
+                for row in csv.DictReader(handle)}
+
+
+def display(vocabulary: str, code: str) -> tuple[str, str]:
+    """A code of ref_display_labels in French and English (a check's suite or expectation
+    type: `Lignes d'un fichier LMIA`, `valeurs dans la liste connue`); the code itself when
+    the seed has no label for it."""
+    return _display().get((vocabulary, code), (code, code))

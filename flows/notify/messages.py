@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import is_dataclass
 
+from ..labels import display
 from ..lmia.labels import needed_repairs, repair_summary
 from .outbox import Message
 
@@ -25,20 +26,30 @@ def _findings_text(findings: list[dict], french: bool) -> str:
     colon = " : " if french else ": "  # French typography puts a space before the colon
     lines = []
     for finding in findings:
-        target = finding["expectation"] + (f" ({finding['column']})" if finding["column"] else "")
+        target = _check_name(finding, french)
         if finding.get("unexpected") is not None:
             count = (f"{finding['unexpected']} ligne(s) sur {finding['rows']}" if french
                      else f"{finding['unexpected']} of {finding['rows']} rows")
         else:
             count = f"{'valeur observée' if french else 'observed'}{colon}{finding['observed']}"
-        lines.append(f"- {finding['suite']} · {target}{colon}{count}")
-        if finding.get("description"):
-            lines.append(f"  « {finding['description']} »" if french
-                         else f"  \"{finding['description']}\"")
+        lines.append(f"- {target}{colon}{count}")
+        described = (finding.get("description_fr") or finding.get("description")) if french \
+            else finding.get("description")
+        if described:
+            lines.append(f"  « {described} »" if french else f"  \"{described}\"")
         lines += [f"  {'exemple' if french else 'sample'}{colon}" + ", ".join(
             f"{key}={value!r}" for key, value in sample.items() if value is not None)
             for sample in finding.get("samples") or []]
     return "\n".join(lines)
+
+
+def _check_name(finding: dict, french: bool) -> str:
+    """`Périodes publiées (lmia_periods) · valeurs dans l'intervalle attendu
+    (municipality_share)`: the suite and the kind of check in words, the column as named."""
+    language = 0 if french else 1
+    return (f"{display('check_suite', finding['suite'])[language]} · "
+            f"{display('expectation', finding['expectation'])[language]}"
+            + (f" ({finding['column']})" if finding["column"] else ""))
 
 
 def _as_dicts(findings) -> list[dict]:
@@ -193,9 +204,8 @@ def periods_withheld(outcome, withheld) -> Message:
     def listed(french: bool) -> str:
         lines = []
         for kind, start in withheld:
-            checks = sorted({f"{f['suite']} · {f['expectation']}"
-                             + (f" ({f['column']})" if f["column"] else "")
-                             for f in critical if [kind, start] in [list(p) for p in f["periods"]]})
+            checks = sorted({_check_name(f, french) for f in critical
+                             if [kind, start] in [list(p) for p in f["periods"]]})
             lines.append(f"- {period_label(kind, start, french)}{' : ' if french else ': '}"
                          + "; ".join(checks))
         return "\n".join(lines)

@@ -370,15 +370,23 @@ def test_chromium_renders_every_dashboard_logged_in(superset, deployed, tmp_path
             # Every chart mounted, no spinner left, then a moment for drawing (deck.gl, ECharts).
             # Twice: once the native filters have loaded, Superset may mount the grid again
             # (seen on a busy machine: an empty grid a second after every chart was there).
-            # And once more right before reading the page: a remount seen under load left an
-            # empty grid between the waits and the screenshot.
-            for pause in (1500, 1500, 0):
-                page.wait_for_function(
-                    "n => document.querySelectorAll('.chart-container').length >= n && "
-                    "!document.querySelector('[data-test=\"loading-indicator\"]')",
-                    arg=charts_in[dashboard["slug"]], timeout=120_000)
-                page.wait_for_load_state("networkidle", timeout=60_000)
-                page.wait_for_timeout(pause)
+            def settle(charts: int, rounds: int = 2) -> None:
+                for _ in range(rounds):
+                    page.wait_for_function(
+                        "n => document.querySelectorAll('.chart-container').length >= n && "
+                        "!document.querySelector('[data-test=\"loading-indicator\"]')",
+                        arg=charts, timeout=120_000)
+                    page.wait_for_load_state("networkidle", timeout=60_000)
+                    page.wait_for_timeout(1500)
+
+            settle(charts_in[dashboard["slug"]])
+            # A full-page capture taller than the window resizes it, and Superset mounts its
+            # grid again on a resize (an empty grid in the picture): the window is made as
+            # tall as the page first, and the page settles again.
+            height = page.evaluate("document.documentElement.scrollHeight")
+            if height > page.viewport_size["height"]:
+                page.set_viewport_size({"width": 1600, "height": height})
+                settle(charts_in[dashboard["slug"]], 1)
             path = shots / f"{dashboard['slug']}.png"
             page.screenshot(path=str(path), full_page=True)
             print(f"screenshot: {path}")

@@ -166,9 +166,13 @@ def test_a_bad_quarter_is_withheld_and_every_other_period_published(home):
     assert alert["withheld_periods"] == [{"period_kind": "quarter", "period_start": "2017-07-01"}]
     assert alert["subject"].startswith("[TMT] Contrôle de qualité en échec : 1 période(s)")
     french, english = alert["text"].split("--- English ---")
-    assert "- 2017 T3 : marts_lmia_periods · expect_column_values_to_be_between " \
-           "(municipality_share)" in french
-    assert "- 2017 Q3: marts_lmia_periods" in english
+    # the check in words, French then English, its description in each language
+    assert "- 2017 T3 : Périodes publiées (lmia_periods) · valeurs dans l'intervalle " \
+           "attendu (municipality_share)" in french
+    assert "« au moins 99 % des postes du Québec de la période sont placés dans une " \
+           "municipalité »" in french
+    assert "expect_" not in alert["text"]
+    assert "- 2017 Q3: Published periods (lmia_periods) · values within range" in english
     (failed,) = alert["failed_expectations"]
     assert failed["samples"][0]["municipality_share"] < 0.99
     assert not [m for m in outbox.pending(settings.outbox_db, "alerts")
