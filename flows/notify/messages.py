@@ -26,7 +26,7 @@ def _findings_text(findings: list[dict], french: bool) -> str:
     colon = " : " if french else ": "  # French typography puts a space before the colon
     lines = []
     for finding in findings:
-        target = _check_name(finding, french)
+        target = check_name(finding, french)
         if finding.get("unexpected") is not None:
             count = (f"{finding['unexpected']} ligne(s) sur {finding['rows']}" if french
                      else f"{finding['unexpected']} of {finding['rows']} rows")
@@ -43,13 +43,28 @@ def _findings_text(findings: list[dict], french: bool) -> str:
     return "\n".join(lines)
 
 
-def _check_name(finding: dict, french: bool) -> str:
+def check_name(finding: dict, french: bool) -> str:
     """`Périodes publiées (lmia_periods) · valeurs dans l'intervalle attendu
     (municipality_share)`: the suite and the kind of check in words, the column as named."""
     language = 0 if french else 1
     return (f"{display('check_suite', finding['suite'])[language]} · "
             f"{display('expectation', finding['expectation'])[language]}"
             + (f" ({finding['column']})" if finding["column"] else ""))
+
+
+def first_check_fr(outcome) -> str:
+    """The first critical finding in French, for the French half of a one-line error:
+    `Périodes publiées (lmia_periods) · valeurs dans l'intervalle attendu
+    (municipality_share) : 1 ligne(s) sur 4`."""
+    critical = _as_dicts(outcome.critical)
+    if not critical:
+        return "réussi"
+    first = critical[0]
+    count = (f"{first['unexpected']} ligne(s) sur {first['rows']}"
+             if first.get("unexpected") is not None
+             else f"valeur observée : {first['observed']}")
+    more = f" (et {len(critical) - 1} autre(s))" if len(critical) > 1 else ""
+    return f"{check_name(first, True)} : {count}{more}"
 
 
 def _as_dicts(findings) -> list[dict]:
@@ -204,7 +219,7 @@ def periods_withheld(outcome, withheld) -> Message:
     def listed(french: bool) -> str:
         lines = []
         for kind, start in withheld:
-            checks = sorted({_check_name(f, french) for f in critical
+            checks = sorted({check_name(f, french) for f in critical
                              if [kind, start] in [list(p) for p in f["periods"]]})
             lines.append(f"- {period_label(kind, start, french)}{' : ' if french else ': '}"
                          + "; ".join(checks))

@@ -105,8 +105,10 @@ def check_marts(settings: Settings, today: date | None = None) -> Verdict:
                       else messages.periods_withheld(outcome, withheld))
     outbox.enqueue(settings.outbox_db, queued)
     if withheld is None:
-        raise alerted(TmtError(f"data check failed, nothing published (maintainers alerted): "
-                               f"{outcome.summary()}"))
+        raise alerted(TmtError(
+            f"contrôle de qualité en échec, rien n'est publié (responsables alertés) : "
+            f"{messages.first_check_fr(outcome)} / data check failed, nothing published "
+            f"(maintainers alerted): {outcome.summary()}"))
     return Verdict(outcome, withheld, waiting)
 
 
@@ -114,8 +116,13 @@ def withheld_error(verdict: Verdict) -> PeriodsWithheld:
     """The build's error once the other periods are published: how many were withheld, the
     first failed check."""
     count = len(verdict.withheld)
-    listed = ", ".join(messages.period_label(kind, start, french=False)
-                       for kind, start in verdict.withheld)
+
+    def listed(french: bool) -> str:
+        return ", ".join(messages.period_label(kind, start, french=french)
+                         for kind, start in verdict.withheld)
+
     return alerted(PeriodsWithheld(
+        f"{count} période(s) retenue(s), toutes les autres publiées (responsables alertés) : "
+        f"{listed(True)} ; {messages.first_check_fr(verdict.outcome)} / "
         f"{count} period(s) withheld, every other period published (maintainers alerted): "
-        f"{listed}; {verdict.outcome.summary()}"))
+        f"{listed(False)}; {verdict.outcome.summary()}"))

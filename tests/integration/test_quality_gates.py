@@ -147,11 +147,13 @@ def test_a_bad_quarter_is_withheld_and_every_other_period_published(home):
     assert result.returncode == 3, result.stdout[-2000:]
     assert "PASS=" in result.stdout and "ERROR=0" in result.stdout  # dbt itself passed
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert result.stderr.startswith(
-        "tmt: error: 1 period(s) withheld, every other period published (maintainers "
-        "alerted): 2017 Q3; marts_lmia_periods: expect_column_values_to_be_between("
-        "municipality_share) failed on 1 of 4 rows, e.g. period_kind='quarter', "
-        "period_start='2017-07-01'")
+    assert result.stderr.startswith(  # French first, then English
+        "tmt: error: 1 période(s) retenue(s), toutes les autres publiées (responsables "
+        "alertés) : 2017 T3 ; Périodes publiées (lmia_periods) · valeurs dans l'intervalle "
+        "attendu (municipality_share) : 1 ligne(s) sur 4 / 1 period(s) withheld, every other "
+        "period published (maintainers alerted): 2017 Q3; marts_lmia_periods: "
+        "expect_column_values_to_be_between(municipality_share) failed on 1 of 4 rows, e.g. "
+        "period_kind='quarter', period_start='2017-07-01'")
     with duckdb.connect(str(settings.serving_db), read_only=True) as con:
         assert con.execute(PERIOD_ROWS, ["2017-07-01"]).fetchall() == quarter_before
         assert con.execute("select count(*) from marts.fct_lmia_positions "
