@@ -144,7 +144,6 @@ freshness as (
         last_confirmed_at,
         stale_reasons is not null as is_stale,
         stale_reasons,
-        stale_reasons_fr,
         -- when a reminder to confirm the listing is (or was) due; none for inactive ones
         case when status <> 'inactive' then cast(least(
             coalesce(last_confirmed_at + interval '{{ var("listing_confirmation_months") }} month',
@@ -162,7 +161,9 @@ freshness as (
         other_urls_broken,
         change_touches,
         last_change_summary,
-        checked_until as as_of
+        checked_until as as_of,
+        -- after the contract's columns (SPEC): the reasons in words, for the dashboards
+        stale_reasons_fr
     from stale_reasons
 ),
 
