@@ -96,14 +96,14 @@ def load(con: duckdb.DuckDBPyConnection, archived: ArchivedFile, parsed: ParsedF
 def reconcile(con: duckdb.DuckDBPyConnection, sha256: str, parsed: ParsedFile) -> None:
     """What landed in DuckDB must equal what the parser read: its rows, and its positions
     province by province."""
-    landed_rows = con.execute("select count(*) from raw.lmia_rows where file_sha256 = ?",
-                              [sha256]).fetchall()[0][0]
+    by_province = con.execute(
+        """select coalesce(province_code, province), sum(approved_positions), count(*)
+           from raw.lmia_rows where file_sha256 = ? group by all""", [sha256]).fetchall()
+    landed_rows = sum(rows for _, _, rows in by_province)
     if landed_rows != parsed.row_count:
         raise TmtError(f"{parsed.name}: {landed_rows} lignes chargées pour {parsed.row_count} "
                        f"lues / {landed_rows} rows loaded for {parsed.row_count} read")
-    landed = dict(con.execute(
-        """select coalesce(province_code, province), sum(approved_positions)
-           from raw.lmia_rows where file_sha256 = ? group by all""", [sha256]).fetchall())
+    landed = {province: positions for province, positions, _ in by_province}
     expected = {key: value for key, value in parsed.positions_by_province.items()}
     if landed != expected:
         raise TmtError(f"{parsed.name}: postes chargés par province {landed} différents de "

@@ -19,16 +19,8 @@ import duckdb
 
 from ..confirm import listing as listings
 from ..confirm import store as confirmations
+from ..labels import display
 from ..settings import Settings
-
-REASONS = {  # stale_reasons of marts.listing_freshness
-    "not_confirmed_12_months": ("non confirmée depuis 12 mois", "not confirmed for 12 months"),
-    "moved": ("site déplacé", "website moved"),
-    "hours_changed": ("heures modifiées sur le site", "hours changed on the website"),
-    "address_changed": ("adresse modifiée sur le site", "address changed on the website"),
-    "services_changed": ("services modifiés sur le site", "services changed on the website"),
-}
-
 
 SITE_CHECKS_REPORT = "broken_over_14_days"  # reported by flows/sitecheck/notices.py
 
@@ -138,7 +130,8 @@ def _freshness(con, columns: set[str]) -> list[Item]:
     if not {"organization_id", "organization_name", "is_stale", "stale_reasons"} <= columns:
         return []
     def said(codes: list[str], language: int) -> str:
-        return ", ".join(REASONS.get(code, (code, code))[language] for code in codes)
+        # the words of the dashboards' `Raisons` (ref_display_labels, vocabulary stale_reason)
+        return ", ".join(display("stale_reason", code)[language] for code in codes)
 
     items = []
     for oid, name, why in con.execute("""select organization_id, organization_name,

@@ -26,13 +26,7 @@ def _findings_text(findings: list[dict], french: bool) -> str:
     colon = " : " if french else ": "  # French typography puts a space before the colon
     lines = []
     for finding in findings:
-        target = check_name(finding, french)
-        if finding.get("unexpected") is not None:
-            count = (f"{finding['unexpected']} ligne(s) sur {finding['rows']}" if french
-                     else f"{finding['unexpected']} of {finding['rows']} rows")
-        else:
-            count = f"{'valeur observée' if french else 'observed'}{colon}{finding['observed']}"
-        lines.append(f"- {target}{colon}{count}")
+        lines.append(f"- {check_name(finding, french)}{colon}{_count(finding, french)}")
         described = (finding.get("description_fr") or finding.get("description")) if french \
             else finding.get("description")
         if described:
@@ -59,12 +53,16 @@ def first_check_fr(outcome) -> str:
     critical = _as_dicts(outcome.critical)
     if not critical:
         return "réussi"
-    first = critical[0]
-    count = (f"{first['unexpected']} ligne(s) sur {first['rows']}"
-             if first.get("unexpected") is not None
-             else f"valeur observée : {first['observed']}")
     more = f" (et {len(critical) - 1} autre(s))" if len(critical) > 1 else ""
-    return f"{check_name(first, True)} : {count}{more}"
+    return f"{check_name(critical[0], True)} : {_count(critical[0], True)}{more}"
+
+
+def _count(finding: dict, french: bool) -> str:
+    """`3 ligne(s) sur 120` / `3 of 120 rows`, or the observed value of an aggregate check."""
+    if finding.get("unexpected") is not None:
+        return (f"{finding['unexpected']} ligne(s) sur {finding['rows']}" if french
+                else f"{finding['unexpected']} of {finding['rows']} rows")
+    return f"{'valeur observée : ' if french else 'observed: '}{finding['observed']}"
 
 
 def _as_dicts(findings) -> list[dict]:
