@@ -205,3 +205,9 @@ def test_a_build_from_nothing_then_from_the_directory_alone(tmp_path, prefect_en
     directory_only = counts()
     assert directory_only.pop("directory_organizations") > 0
     assert directory_only == {"fct_lmia_positions": 0, "tmw_by_territory": 0, "tmw_map_points": 0}
+    # Nothing new, and no site check ever ran: the rebuild publishes no version (the
+    # freshness mart's "now" was the build's instant, so every build published, issue 16).
+    served = sha256(settings.serving_db)
+    build_warehouse()
+    assert sha256(settings.serving_db) == served
+    assert len(list(settings.serving_db.parent.glob("versions/*.duckdb"))) == 2

@@ -19,8 +19,10 @@ checks as (
     select * from {{ ref('stg_sitecheck__checks') }}
 ),
 
+-- With no check run yet, "now" is today at midnight, not the build's instant: a rebuild
+-- with nothing new must give the same rows, or it publishes a new version for nothing.
 as_of as (
-    select coalesce(max(checked_at), cast(current_timestamp as timestamp)) as checked_until
+    select coalesce(max(checked_at), cast(current_date as timestamp)) as checked_until
     from checks
 ),
 
