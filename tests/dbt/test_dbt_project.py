@@ -126,13 +126,19 @@ def dbt_build(database: Path, work: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def query(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], list[tuple]]]:
-    """Build the raw database, run `dbt build` on it, and answer SQL on the result."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The raw database, after `dbt build` on it."""
     work = tmp_path_factory.mktemp("dbt")
     database = work / "work.duckdb"
     build_raw_database(database)
     dbt_build(database, work)
-    con = duckdb.connect(str(database), read_only=True)
+    return database
+
+
+@pytest.fixture(scope="module")
+def query(built: Path) -> Iterator[Callable[[str], list[tuple]]]:
+    """Answer SQL on the built database."""
+    con = duckdb.connect(str(built), read_only=True)
     yield lambda sql: con.sql(sql).fetchall()
     con.close()
 
@@ -215,3 +221,29 @@ def test_map_points_only_hold_geolocated_quebec_positions(query):
             (select sum(approved_positions) from marts.tmw_map_points)
     """)[0]
     assert total == with_point == 88
+
+
+def test_a_broken_declared_constraint_fails_the_build_naming_column_and_rows(
+        built, tmp_path, monkeypatch):
+    """A model's constraints (column not_null and unique, model-level unique) are checked
+    by one declared_constraints test; its failure names each broken one and its count."""
+    import shutil
+
+    from flows.errors import TmtError
+    from flows.settings import get_settings
+    from flows.warehouse.dbt import run_dbt
+
+    monkeypatch.setenv("TMT_HOME", str(tmp_path))
+    settings = get_settings()
+    settings.work_db.parent.mkdir(parents=True)
+    shutil.copy(built, settings.work_db)
+    with duckdb.connect(str(settings.work_db)) as con:  # no province code, twice the same row
+        con.execute("insert into raw.lmia_rows select * replace (null as province_code) "
+                    "from raw.lmia_rows where file_sha256 = 'fr23q4' and source_row = 2")
+    with pytest.raises(TmtError) as failed:
+        run_dbt(settings, "test", "--select", "stg_lmia__rows,test_name:declared_constraints")
+    assert "declared_constraints_stg_lmia__rows_ (fail: not_null province_code: 1; " \
+        "unique file_sha256, sheet, source_row: 1)" in str(failed.value)
+    with duckdb.connect(str(settings.work_db)) as con:
+        con.execute("delete from raw.lmia_rows where province_code is null")
+    run_dbt(settings, "test", "--select", "stg_lmia__rows,test_name:declared_constraints")

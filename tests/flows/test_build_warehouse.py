@@ -114,6 +114,9 @@ def test_failed_build_keeps_the_last_good_serving_database(built, monkeypatch):
         (alert,) = [m for m in outbox.pending(built.outbox_db, "alerts")
                     if m["kind"] == "dbt_build_failed"]
         assert alert["payload"]["reason"].startswith("dbt build failed: ")
+        # One test checks all of the model's declared constraints; the alert says which broke.
+        assert "declared_constraints_stg_lmia__rows_ (fail: unique file_sha256, sheet, " \
+            "source_row: 1)" in alert["payload"]["reason"]
     finally:
         with duckdb.connect(str(built.work_db)) as con:
             con.execute("""delete from raw.lmia_rows where rowid in (
