@@ -38,7 +38,8 @@ PRODUCTION_BUILD = ("build", "--exclude", "resource_type:unit_test",
 def parse_project(settings: Settings):
     """The project's manifest, parsed once (partially, from the last one under target/) for
     several commands of the same run: each run_dbt(manifest=...) then skips its own parse."""
-    return _invoke(settings, None, "parse").result
+    # --no-write-json: the build writes manifest.json again anyway (0.2 s saved)
+    return _invoke(settings, None, "parse", "--no-write-json").result
 
 
 def run_dbt(settings: Settings, command: str, *extra: str, manifest=None) -> list[str]:

@@ -225,8 +225,9 @@ def test_map_points_only_hold_geolocated_quebec_positions(query):
 
 def test_a_broken_declared_constraint_fails_the_build_naming_column_and_rows(
         built, tmp_path, monkeypatch):
-    """A model's constraints (column not_null and unique, model-level unique) are checked
-    by one declared_constraints test; its failure names each broken one and its count."""
+    """A model's constraints (column not_null, check and unique, model-level unique) are
+    checked by one declared_constraints test; its failure names each broken one and its
+    count."""
     import shutil
 
     from flows.errors import TmtError
@@ -240,10 +241,15 @@ def test_a_broken_declared_constraint_fails_the_build_naming_column_and_rows(
     with duckdb.connect(str(settings.work_db)) as con:  # no province code, twice the same row
         con.execute("insert into raw.lmia_rows select * replace (null as province_code) "
                     "from raw.lmia_rows where file_sha256 = 'fr23q4' and source_row = 2")
+        con.execute("insert into raw.lmia_rows select * replace ('ZZ' as province_code, "  # no such
+                    "99 as source_row) from raw.lmia_rows where file_sha256 = 'fr23q4' "
+                    "and source_row = 2 and province_code is not null")
     with pytest.raises(TmtError) as failed:
         run_dbt(settings, "test", "--select", "stg_lmia__rows,test_name:declared_constraints")
-    assert "declared_constraints_stg_lmia__rows_ (fail: not_null province_code: 1; " \
-        "unique file_sha256, sheet, source_row: 1)" in str(failed.value)
+    said = str(failed.value)
+    assert "declared_constraints_stg_lmia__rows_ (fail: not_null province_code: 1; " in said
+    assert "; check province_code in ('NL', 'PE', " in said and "'XX'): 1; " in said
+    assert "; unique file_sha256, sheet, source_row: 1)" in said
     with duckdb.connect(str(settings.work_db)) as con:
-        con.execute("delete from raw.lmia_rows where province_code is null")
+        con.execute("delete from raw.lmia_rows where province_code is null or source_row = 99")
     run_dbt(settings, "test", "--select", "stg_lmia__rows,test_name:declared_constraints")

@@ -3,6 +3,10 @@
 -- level or TEER from the code itself, so a code missing from the reference is still
 -- classified. French titles from every open French source (int_noc_titles_fr); the
 -- labels people read (occupation, stream, skill level, TEER) from the seeds, one place each.
+-- A view, not a table: fct_lmia_positions is the one table made of these rows, and two
+-- wide tables of every source row before it cost about 2 s of each build of the history.
+{{ config(materialized="view") }}
+
 with
 
 lmia_rows as (

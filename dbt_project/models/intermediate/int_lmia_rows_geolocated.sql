@@ -1,5 +1,9 @@
 -- Counted rows with their place. Only Quebec rows are geolocated; the others keep null
 -- territory columns (geo_precision null means "not geolocated", not "failed").
+-- A view, not a table: fct_lmia_positions is the one table made of these rows, and two
+-- wide tables of every source row before it cost about 2 s of each build of the history.
+{{ config(materialized="view") }}
+
 with
 
 lmia_rows as (
