@@ -12,6 +12,22 @@ import sys
 from flows.errors import TmtError
 
 
+def _runs_flows(handler):
+    """A command that runs flows: they run without Prefect heartbeats (flows/ops/heartbeats.py:
+    each flow run ended up to a second late)."""
+    import functools
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        from flows.ops.heartbeats import without_flow_heartbeats
+
+        with without_flow_heartbeats():
+            return handler(args)
+
+    return run
+
+
+@_runs_flows
 def _cmd_run(args: argparse.Namespace) -> int:
     _check_source(args.lmia_source)
     if args.directory_source:
@@ -34,6 +50,7 @@ def _check_source(source: str | None) -> None:
                        f"folder, and not an http(s) URL")
 
 
+@_runs_flows
 def _cmd_ingest_lmia(args: argparse.Namespace) -> int:
     _check_source(args.source)
     from flows.ingest_lmia import ingest_lmia
@@ -44,6 +61,7 @@ def _cmd_ingest_lmia(args: argparse.Namespace) -> int:
     return 0
 
 
+@_runs_flows
 def _cmd_ingest_context(args: argparse.Namespace) -> int:
     _check_source(args.source)
     from flows.context.ingest import summary_line
@@ -54,6 +72,7 @@ def _cmd_ingest_context(args: argparse.Namespace) -> int:
     return 0
 
 
+@_runs_flows
 def _cmd_import_directory(args: argparse.Namespace) -> int:
     from flows.directory.importer import check_source
 
@@ -65,6 +84,7 @@ def _cmd_import_directory(args: argparse.Namespace) -> int:
     return 0
 
 
+@_runs_flows
 def _cmd_check_sites(args: argparse.Namespace) -> int:
     from flows.settings import get_settings
     from flows.sitecheck.steps import allowed_networks
@@ -82,6 +102,7 @@ def _cmd_check_sites(args: argparse.Namespace) -> int:
     return 0
 
 
+@_runs_flows
 def _cmd_build(args: argparse.Namespace) -> int:
     if args.shared:
         from flows.settings import get_settings
@@ -110,6 +131,7 @@ def _cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
+@_runs_flows
 def _cmd_notify(args: argparse.Namespace) -> int:
     from flows.send_notifications import notify
 
@@ -124,6 +146,7 @@ def _cmd_serve_confirmations(args: argparse.Namespace) -> int:
     return 0
 
 
+@_runs_flows
 def _cmd_campaign(args: argparse.Namespace) -> int:
     from flows.update_campaign import update_campaign
 

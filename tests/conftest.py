@@ -32,10 +32,13 @@ def tmt_home(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture(scope="session")
 def prefect_engine():
-    """One real Prefect API server (temporary database) for every flow test of the session."""
+    """One real Prefect API server (temporary database) for every flow test of the session;
+    flows run without heartbeats, as `tmt` runs them (flows/ops/heartbeats.py)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=60):
+    from flows.ops.heartbeats import without_flow_heartbeats
+
+    with prefect_test_harness(server_startup_timeout=60), without_flow_heartbeats():
         yield
 
 

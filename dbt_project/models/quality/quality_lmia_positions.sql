@@ -1,5 +1,7 @@
 -- The columns of fct_lmia_positions the mart checkpoint holds to their codes, with the
--- period each row belongs to (a failing row withholds its period).
+-- period each row belongs to (a failing row withholds its period). A failing row is shown
+-- by its file, sheet and row: the employer's name and address, two texts that repeat
+-- little, cost 0.9 s of each build of the history to read and categorize for no check.
 with
 
 positions as (
@@ -22,8 +24,6 @@ checked_columns as (
         noc_code,
         skill_level,
         teer,
-        employer_name,
-        address,
         approved_positions
     from positions
 )
