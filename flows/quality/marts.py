@@ -17,7 +17,7 @@ from datetime import date
 
 import duckdb
 
-from expectations.checkpoint import Batch, Outcome, as_categories, run_checkpoint
+from expectations.checkpoint import Batch, Outcome, read_as_categories, run_checkpoint
 from flows.errors import TmtError, alerted
 from flows.notify import messages, outbox
 from flows.quality import results
@@ -56,7 +56,7 @@ def validate_marts(settings: Settings, today: date | None = None) -> tuple[Outco
     try:
         with duckdb.connect(str(settings.work_db), read_only=True) as con:
             # one row per source row (750,000 on a history): text as categories
-            positions = as_categories(_frame(con, "quality_lmia_positions"))
+            positions = read_as_categories(con.sql("select * from quality.quality_lmia_positions"))
             files = _frame(con, "quality_lmia_files")
             waiting = len(_frame(con, "quality_lmia_files_waiting"))
             periods = _frame(con, "quality_lmia_periods", today or date.today())

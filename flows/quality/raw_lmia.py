@@ -18,7 +18,7 @@ from expectations.checkpoint import (
     Checked,
     Outcome,
     _finding,
-    as_categories,
+    read_as_categories,
     run_checkpoint,
     validate_frames,
     write_data_docs,
@@ -109,10 +109,10 @@ def frames(settings: Settings, shas: list[str]):
     con = load.connect(settings.work_db)
     try:
         files = con.execute(FILES_QUERY, {"shas": shas}).df()
-        rows = con.execute(ROWS_QUERY, {"shas": shas}).df()
+        rows = read_as_categories(con.sql(ROWS_QUERY, params={"shas": shas}))
     finally:
         con.close()
-    return files, as_categories(rows)
+    return files, rows
 
 
 def validate_file(settings: Settings, sha256: str) -> Outcome:
