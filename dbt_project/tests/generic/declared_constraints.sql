@@ -14,6 +14,7 @@
 {% test declared_constraints(model) %}
 {%- set scanned = [] -%}
 {%- set unique = [] -%}
+{%- set checked = [] -%}
 {%- if execute -%}
     {%- set tables = (graph.nodes.values()
             | selectattr("resource_type", "in", ["model", "seed", "snapshot"])
@@ -32,8 +33,7 @@
             {%- elif constraint.type == "unique" -%}
                 {%- do unique.append([column.name]) -%}
             {%- elif constraint.type == "check" -%}
-                {%- do scanned.append(("check", constraint.expression,
-                    "count(*) filter (where not (" ~ constraint.expression ~ "))")) -%}
+                {%- do checked.append(constraint.expression) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}
@@ -41,9 +41,12 @@
         {%- if constraint.type == "unique" -%}
             {%- do unique.append(constraint.columns) -%}
         {%- elif constraint.type == "check" -%}
-            {%- do scanned.append(("check", constraint.expression,
-                "count(*) filter (where not (" ~ constraint.expression ~ "))")) -%}
+            {%- do checked.append(constraint.expression) -%}
         {%- endif -%}
+    {%- endfor -%}
+    {%- for expression in checked -%}
+        {%- do scanned.append(("check", expression,
+            "count(*) filter (where not (" ~ expression ~ "))")) -%}
     {%- endfor -%}
     {%- if not scanned and not unique -%}
         {{ exceptions.raise_compiler_error("declared_constraints on " ~ model
