@@ -29,6 +29,7 @@ _HIGH_C1 = re.compile(rb"[\x80-\x9f]")
 # byte's letter followed by what a continuation byte (0x80-0xBF) becomes in Windows-1252.
 _CONTINUATION = re.escape(bytes(range(0x80, 0xC0)).decode("sloppy-windows-1252"))
 _MOJIBAKE = re.compile(f"[ÃÂÅÄ][{_CONTINUATION}]|â€")
+_MOJIBAKE_LEADS = ("Ã", "Â", "Å", "Ä", "â€")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EXAMPLES = 2
 
@@ -57,8 +58,11 @@ def decode(data: bytes, strip_controls: bool = True) -> Decoded:
             decoded = Decoded(data.decode("utf-8-sig"), "utf-8")
         except UnicodeDecodeError:
             decoded = _line_by_line(data)
-    decoded.text = decoded.text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
-    if _MOJIBAKE.search(decoded.text):
+    if "\r" in decoded.text:
+        decoded.text = decoded.text.replace("\r\r\n", "\n").replace("\r\n", "\n") \
+            .replace("\r", "\n")
+    # Substring tests first: the regex alone scans a whole file in 0.1 s, these in 1 ms.
+    if any(lead in decoded.text for lead in _MOJIBAKE_LEADS) and _MOJIBAKE.search(decoded.text):
         decoded.text = _fix_mojibake(decoded.text, decoded)
     controls = _CONTROL.findall(decoded.text) if strip_controls else ()
     if controls:  # NUL and other C0 controls never belong in a name or an address

@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from ..errors import TmtError
 from ..warehouse import workdb
 from .archive import ArchivedFile
-from .parse import COLUMNS, ParsedFile
+from .parse import ParsedFile
 
 SCHEMA = """
 create schema if not exists raw;
@@ -67,10 +66,10 @@ def status_of(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
 def load(con: duckdb.DuckDBPyConnection, archived: ArchivedFile, parsed: ParsedFile,
          language: str) -> None:
     period = parsed.period
-    frame = pd.DataFrame.from_records(parsed.records, columns=COLUMNS)
+    table = parsed.columnar()
     con.execute("begin transaction")
     try:
-        con.register("incoming_rows", frame)
+        con.register("incoming_rows", table)
         con.execute(
             """insert into raw.lmia_rows select ?, sheet, source_row, ?, ?, ?, ?, ?, province,
                    province_code, program_stream, employer_name, address, postal_code,

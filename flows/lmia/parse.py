@@ -41,6 +41,7 @@ COLUMNS = (
     "address", "postal_code", "occupation_code", "occupation_title", "noc_version",
     "incorporate_status", "approved_lmias", "approved_positions",
 )
+_WHOLE_NUMBERS = ("source_row", "approved_lmias", "approved_positions")
 _CODE, _TITLE, _VERSION = (COLUMNS.index(c) for c in
                            ("occupation_code", "occupation_title", "noc_version"))
 
@@ -59,6 +60,7 @@ class ParsedFile:
     title: str | None = None
     encoding: str | None = None
     records: list[tuple] = field(default_factory=list)  # one tuple per row, in COLUMNS order
+    table: object = None  # the records as an Arrow table once `columnar()` ran (then no records)
     skipped: Counter = field(default_factory=Counter)     # lines that are not data, by reason
     repairs: Counter = field(default_factory=Counter)     # cells or bytes repaired, by kind
     flagged: Counter = field(default_factory=Counter)     # rows kept but doubtful, by reason
@@ -72,14 +74,31 @@ class ParsedFile:
 
     @property
     def row_count(self) -> int:
-        return len(self.records)
+        return self.table.num_rows if self.table is not None else len(self.records)
 
     @property
     def columns(self) -> dict[str, list]:
-        """Column-wise view (for DuckDB and tests)."""
+        """Column-wise view (for tests)."""
+        if self.table is not None:
+            return self.table.to_pydict()
         if not self.records:
             return {column: [] for column in COLUMNS}
         return dict(zip(COLUMNS, map(list, zip(*self.records))))
+
+    def columnar(self):
+        """The rows as an Arrow table, the records list given up. A worker process sends
+        this back instead of the tuples: Arrow's buffers pickle and reach DuckDB without a
+        Python object per cell (the main process did that work, one file after another,
+        while the workers waited: docs/architecture.md, "Where the time goes")."""
+        if self.table is None:
+            import pyarrow as pa
+
+            values = list(zip(*self.records)) if self.records else [()] * len(COLUMNS)
+            self.table = pa.table({
+                column: pa.array(cells, pa.int32() if column in _WHOLE_NUMBERS else pa.string())
+                for column, cells in zip(COLUMNS, values)})
+            self.records = []
+        return self.table
 
     @property
     def approved_positions(self) -> int:
@@ -152,7 +171,9 @@ def parse_job(job: tuple) -> tuple:
     so a worker imports neither pandas nor DuckDB."""
     path, name, names = job
     try:
-        return parse_file(path, name, names), None, None
+        parsed = parse_file(path, name, names)
+        parsed.columnar()
+        return parsed, None, None
     except NotPositiveList as exc:
         return None, str(exc), "ignored"
     except BadFileError as exc:
@@ -169,17 +190,12 @@ def _refuse_negative(parsed: ParsedFile, names: list[str]) -> None:
 
 
 class _Sums:
-    """Running sums a totals line may state: since the last total, in this section, all."""
+    """Running sums a totals line may state: since the last total, in this section, all.
+    _parse_sheet adds each row to all four itself (a method call per row costs 5 %)."""
 
     def __init__(self):
         self.since_total = self.section = self.whole = 0
         self.by_province: Counter = Counter()
-
-    def add(self, positions: int, province: str | None) -> None:
-        self.since_total += positions
-        self.section += positions
-        self.whole += positions
-        self.by_province[province] += positions
 
     def matches(self, total: int, label: str) -> bool:
         named = province_code(re.split(r"\s[-–]\s|\btotal\b", label)[0].strip() or "x")
@@ -206,12 +222,15 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
     sums = _Sums()
     in_notes = False
     last = len(rows) - 1
+    all_text = sheet is None  # a CSV sheet: every cell is a str already
     for index in range(start, len(rows)):
         raw, number = rows[index], index + 1
-        cells = [" ".join(c.split()) if c.__class__ is str else clean_cell(c) for c in raw]
+        if all_text:
+            cells = [" ".join(cell.split()) for cell in raw]
+        else:
+            cells = [" ".join(c.split()) if c.__class__ is str else clean_cell(c) for c in raw]
         if len(cells) < width:
             cells += [""] * (width - len(cells))
-        line = f"row {number}"
         filled = [cell for cell in cells if cell]
         if not filled:
             skipped["blank line"] += 1
@@ -221,12 +240,13 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             positions, repair = int(positions_cell), None
         else:
             positions, repair = parse_count(positions_cell)
-        label = fold(filled[0])
-        if in_notes or _FOOTER.match(label):
+        label, is_footer, total_label = _first_cell(filled[0])
+        if in_notes or is_footer:
             in_notes = True
-            note(skipped, "footnote", f"{line}: {filled[0]}")
+            note(skipped, "footnote", f"row {number}: {filled[0]}")
             continue
         if positions is None:
+            line = f"row {number}"
             if _FOOTNOTE.match(label) or (len(filled) == 1 and len(filled[0]) > 60):
                 note(skipped, "footnote", f"{line}: {filled[0]}")
             elif looks_like_header(cells):
@@ -235,7 +255,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
                 section_province, previous = filled[0], [""] * len(levels)
                 sums.section = sums.since_total = 0
                 note(skipped, "province section", f"{line}: {filled[0]}")
-            elif _TOTAL.search(label):
+            elif total_label:
                 note(skipped, "total line without a number", f"{line}: {', '.join(filled)}")
             elif index == last and is_incomplete(raw):
                 raise ValueError(f"{where} {line}: {_TRUNCATED}")
@@ -247,8 +267,13 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
                 note(skipped, "unrecognized line", f"{line}: {', '.join(filled)[:100]}")
             continue
         if index == last and is_incomplete(raw) and len(raw) < width:
-            raise ValueError(f"{where} {line}: {_TRUNCATED}")
-        if _is_total(label, cells, at_employer, at_occupation, at_address, positions, sums):
+            raise ValueError(f"{where} row {number}: {_TRUNCATED}")
+        # A totals line has no occupation or address of its own (see _is_total).
+        own_detail = (at_occupation is not None and cells[at_occupation]) or \
+            (at_address is not None and cells[at_address])
+        if not own_detail and _is_total(total_label, filled, cells[at_employer], positions,
+                                        sums):
+            line = f"row {number}"
             if not sums.matches(positions, label):
                 raise ValueError(
                     f"{where} {line}: le total du fichier, {positions:,}, ne correspond pas aux "
@@ -262,7 +287,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             sums.since_total = 0
             continue
         if repair:
-            note(parsed.repairs, repair, f"{line}: {positions_cell!r} read as {positions}")
+            note(parsed.repairs, repair, f"row {number}: {positions_cell!r} read as {positions}")
         # "Same as above": a blank level repeats the row above while every level above it
         # is blank too; the first filled level and everything below it are this row's own.
         for depth, column in enumerate(levels):
@@ -272,7 +297,8 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             cells[column] = previous[depth]
         employer = cells[at_employer]
         if not employer:
-            note(parsed.flagged, "employer name missing (row kept)", f"{line}: {', '.join(filled)}")
+            note(parsed.flagged, "employer name missing (row kept)",
+                 f"row {number}: {', '.join(filled)}")
         address = cells[at_address] if at_address is not None else ""
         province = cells[at_province] if at_province is not None else section_province
         code = province_code(province) if province else None
@@ -280,19 +306,24 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             code = province_from_address(address)
             if code:
                 note(parsed.repairs, "province read from the address",
-                     f"{line}: {province or '(none)'} → {code} ({address})")
+                     f"row {number}: {province or '(none)'} → {code} ({address})")
                 province = province or code
         if code is None:
             note(parsed.flagged, "province not recognized (row kept)",
-                 f"{line}: {province or '(none)'}")
+                 f"row {number}: {province or '(none)'}")
         lmias = None
         if at_lmias is not None and cells[at_lmias]:
-            lmias, lmias_repair = parse_count(cells[at_lmias])
-            if lmias is None:
-                note(parsed.flagged, "approved LMIAs not a number (kept empty)",
-                     f"{line}: {cells[at_lmias]!r}")
-            elif lmias_repair:
-                note(parsed.repairs, lmias_repair, f"{line}: {cells[at_lmias]!r} read as {lmias}")
+            lmias_cell = cells[at_lmias]
+            if lmias_cell.isdigit():
+                lmias = int(lmias_cell)
+            else:
+                lmias, lmias_repair = parse_count(lmias_cell)
+                if lmias is None:
+                    note(parsed.flagged, "approved LMIAs not a number (kept empty)",
+                         f"row {number}: {lmias_cell!r}")
+                elif lmias_repair:
+                    note(parsed.repairs, lmias_repair,
+                         f"row {number}: {lmias_cell!r} read as {lmias}")
         occupation = split_occupation(cells[at_occupation]) if at_occupation is not None \
             else (None, None, None)
         records.append((
@@ -302,22 +333,29 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             *occupation, (cells[at_status] or None) if at_status is not None else None,
             lmias, positions))
         by_province[code or province] += positions
-        sums.add(positions, code)
+        sums.since_total += positions
+        sums.section += positions
+        sums.whole += positions
+        sums.by_province[code] += positions
 
 
-def _is_total(label: str, cells: list[str], at_employer: int, at_occupation, at_address,
-              positions: int, sums: _Sums) -> bool:
-    """A totals line: labelled `Total`, `Grand total`, `Quebec - Total`, with no occupation or
-    address of its own; or a bare count with no label at all that equals a running sum."""
-    own_detail = (at_occupation is not None and cells[at_occupation]) or \
-        (at_address is not None and cells[at_address])
-    if own_detail:
-        return False
-    if _TOTAL.search(label):
+@lru_cache(maxsize=65536)
+def _first_cell(text: str) -> tuple[str, bool, bool]:
+    """(folded text, opens the notes, names a total) for a row's first filled cell: the same
+    province or employer starts thousands of rows, so each is read once."""
+    label = fold(text)
+    return label, bool(_FOOTER.match(label)), bool(_TOTAL.search(label))
+
+
+def _is_total(total_label: bool, filled: list[str], employer: str, positions: int,
+              sums: _Sums) -> bool:
+    """A totals line (the caller has seen it has no occupation or address of its own):
+    labelled `Total`, `Grand total`, `Quebec - Total`; or a bare count with no label at all
+    that equals a running sum."""
+    if total_label:
         return True
-    filled = [cell for cell in cells if cell]
     return len(filled) == 1 and positions > 0 and positions in (sums.since_total, sums.whole) \
-        and not cells[at_employer]
+        and not employer
 
 
 def _find_header(parsed: ParsedFile, rows: list, where: str):
