@@ -42,11 +42,25 @@ def prefect_engine():
         yield
 
 
+@pytest.fixture(scope="session")
+def sample_home(tmp_path_factory, prefect_engine) -> Path:
+    """The bundled LMIA sample ingested, checked, built and published once for the session.
+    Never use it as is: copy it (tests.support.sample_home.copy_home)."""
+    from flows.settings import get_settings
+    from tests.support.sample_home import build_sample_home
+
+    home = tmp_path_factory.mktemp("sample-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMT_HOME", str(home))
+        build_sample_home(get_settings())
+    return home
+
+
 # The fast lane (`pytest -m "not slow"`, README): everything that starts a server, a
 # subprocess of `tmt`, a dbt build or a browser is `slow` wherever it lives; the rest runs
 # in well under two minutes on two cores.
 SLOW_FOLDERS = ("integration", "flows", "dbt")
-SLOW_FIXTURES = {"prefect_engine", "prefect_api"}
+SLOW_FIXTURES = {"prefect_engine", "prefect_api", "sample_home"}
 
 
 def pytest_collection_modifyitems(config, items):

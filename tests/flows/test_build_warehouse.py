@@ -40,15 +40,14 @@ def sha256(path):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, prefect_engine):
-    """The bundled sample ingested and built once for this module's tests."""
-    home = tmp_path_factory.mktemp("home")
+def built(sample_home, tmp_path_factory):
+    """The bundled sample ingested and built (the session's, copied) for this module."""
+    from tests.support.sample_home import copy_home
+
+    home = copy_home(sample_home, tmp_path_factory.mktemp("home"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TMT_HOME", str(home))
-        settings = get_settings()
-        load_sample(settings)
-        build_warehouse()
-        yield settings
+        yield get_settings()
 
 
 def test_marts_follow_the_contract_and_reconcile_with_raw(built):

@@ -21,8 +21,8 @@ from flows.dashboards.bundle import chart_nodes
 from flows.dashboards.deploy import DASHBOARDS_DIR
 from flows.settings import REPO_ROOT, get_settings
 from tests.dbt.test_dbt_context import load_bundled_context
-from tests.flows.test_build_warehouse import load_sample
 from tests.support.operations import write_operations_for_sample
+from tests.support.sample_home import copy_home
 from tests.support.samples import load_sample_directory
 from tests.support.visible_labels import problems
 
@@ -92,15 +92,14 @@ def starting(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory, prefect_engine):
-    """The bundled samples built and published: the LMIA files and the directory, with a
-    few days of operations (runs, reminders, a confirmation) for Fraîcheur et opérations,
-    and ESDC's and IRCC's statistics for Provenance et contexte."""
-    home = tmp_path_factory.mktemp("home")
+def warehouse(sample_home, tmp_path_factory):
+    """The bundled samples built and published: the LMIA files (the session's, copied) and
+    the directory, with a few days of operations (runs, reminders, a confirmation) for
+    Fraîcheur et opérations, and ESDC's and IRCC's statistics for Provenance et contexte."""
+    home = copy_home(sample_home, tmp_path_factory.mktemp("home"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TMT_HOME", str(home))
         settings = get_settings()
-        load_sample(settings)
         load_sample_directory(settings)
         write_operations_for_sample(settings)
         load_bundled_context(settings.work_db)  # ESDC and IRCC for Provenance et contexte
