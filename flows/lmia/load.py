@@ -142,12 +142,18 @@ def record_ignored(con, archived: ArchivedFile, reason: str) -> None:
         [archived.sha256, archived.source_url, archived.original_name, reason])
 
 
-def record_check(con, sha256: str, warnings: int) -> None:
-    """The file passed the raw data checks (flows/quality/raw_lmia.py); dbt may count it."""
+def record_checks(con, passed: dict[str, int]) -> None:
+    """These files passed the raw data checks (flows/quality/raw_lmia.py), with their
+    warning counts; dbt may count them. One statement for a run's files (one commit each
+    cost 5 ms, a tenth of the checks of the history)."""
+    if not passed:
+        return
     con.execute(
-        """insert into raw.lmia_checks values (?, current_timestamp, ?)
+        """insert into raw.lmia_checks
+           select unnest($shas), current_timestamp, unnest($warnings)
            on conflict (file_sha256) do update set checked_at = excluded.checked_at,
-               warnings = excluded.warnings""", [sha256, warnings])
+               warnings = excluded.warnings""",
+        {"shas": list(passed), "warnings": list(passed.values())})
 
 
 def withdraw(con, archived: ArchivedFile, reason: str) -> None:
