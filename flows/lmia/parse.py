@@ -111,10 +111,20 @@ class ParsedFile:
             shown.append(example[:160])
 
 
+# raw.lmia_rows stores counts as 32-bit integers; a larger "count" is not one (a hostile or
+# corrupt cell), and its row is left out like any count that cannot be read.
+MAX_COUNT = 2**31 - 1
+
+
 def parse_count(cell: object) -> tuple[int | None, str | None]:
     """(whole number, repair kind or None) for a count cell; (None, None) when it is not one."""
+    value, repair = _count(cell)
+    return (value, repair) if value is not None and value <= MAX_COUNT else (None, None)
+
+
+def _count(cell: object) -> tuple[int | None, str | None]:
     if cell.__class__ is str:
-        if cell.isdigit():
+        if cell.isdecimal():  # not isdigit: `²` is a digit that int() refuses
             return int(cell), None
         text = cell.strip()
     elif isinstance(cell, bool) or cell is None:
@@ -123,7 +133,7 @@ def parse_count(cell: object) -> tuple[int | None, str | None]:
         return (int(cell), None) if float(cell).is_integer() else (None, None)
     else:
         text = clean_cell(cell)
-    if text.isdigit():
+    if text.isdecimal():
         return int(text), None
     if _GROUPED.fullmatch(text):
         return int(re.sub(r"\D", "", text)), "thousands separator in a count"
@@ -236,7 +246,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             skipped["blank line"] += 1
             continue
         positions_cell = cells[at_positions]
-        if positions_cell.isdigit():
+        if positions_cell.isdecimal() and len(positions_cell) < 10:  # the usual cell, at once
             positions, repair = int(positions_cell), None
         else:
             positions, repair = parse_count(positions_cell)
@@ -260,6 +270,8 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             elif index == last and is_incomplete(raw):
                 raise ValueError(f"{where} {line}: {_TRUNCATED}")
             elif cells[at_employer] or (at_occupation is not None and cells[at_occupation]):
+                # Left out, but its province and employer still head the rows below it.
+                _same_as_above(levels, previous, cells)
                 what = "empty" if not positions_cell else repr(positions_cell)
                 note(parsed.rejected, "approved positions not a number",
                      f"{line}: {what} ({cells[at_employer] or filled[0]})")
@@ -288,13 +300,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             continue
         if repair:
             note(parsed.repairs, repair, f"row {number}: {positions_cell!r} read as {positions}")
-        # "Same as above": a blank level repeats the row above while every level above it
-        # is blank too; the first filled level and everything below it are this row's own.
-        for depth, column in enumerate(levels):
-            if cells[column]:
-                previous[depth:] = [cells[other] for other in levels[depth:]]
-                break
-            cells[column] = previous[depth]
+        _same_as_above(levels, previous, cells)
         employer = cells[at_employer]
         if not employer:
             note(parsed.flagged, "employer name missing (row kept)",
@@ -314,7 +320,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
         lmias = None
         if at_lmias is not None and cells[at_lmias]:
             lmias_cell = cells[at_lmias]
-            if lmias_cell.isdigit():
+            if lmias_cell.isdecimal() and len(lmias_cell) < 10:
                 lmias = int(lmias_cell)
             else:
                 lmias, lmias_repair = parse_count(lmias_cell)
@@ -332,11 +338,21 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             extract_postal_code(address) if address and code != "XX" else None,
             *occupation, (cells[at_status] or None) if at_status is not None else None,
             lmias, positions))
-        by_province[code or province] += positions
+        by_province[code or province or None] += positions  # as DuckDB will group it
         sums.since_total += positions
         sums.section += positions
         sums.whole += positions
         sums.by_province[code] += positions
+
+
+def _same_as_above(levels: list[int], previous: list[str], cells: list[str]) -> None:
+    """"Same as above": a blank level repeats the row above while every level above it is
+    blank too; the first filled level and everything below it are this row's own."""
+    for depth, column in enumerate(levels):
+        if cells[column]:
+            previous[depth:] = [cells[other] for other in levels[depth:]]
+            return
+        cells[column] = previous[depth]
 
 
 @lru_cache(maxsize=65536)

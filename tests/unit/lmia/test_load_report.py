@@ -62,3 +62,29 @@ def test_repairs_are_counted_with_examples_and_a_negative_list_is_set_aside(
     again = _load(folder, settings)
     assert again["2017q3_negative_en.csv"].status == "ignored"
     assert again["2017q3_positive_en.csv"].status == "unchanged"
+
+
+def test_a_count_no_integer_column_can_hold_leaves_its_row_out_not_the_file(
+        tmt_home, tmp_path, real_lmia):
+    """Hostile counts (beyond 32 bits, a superscript `²`) once stopped the whole ingest with
+    a traceback or refused the file: now only their rows are left out, counted, shown.
+    The total the file states is gone from this copy, so only the rows are compared."""
+    table = read_table(real_lmia / GOOD)
+    header = next(i for i, row in enumerate(table) if "Positions Approved" in row)
+    positions = table[header].index("Positions Approved")
+    table[header + 1][positions] = "99999999999"
+    table[header + 2][positions] = "²"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "2017q3_positive_en.csv").write_bytes(to_csv(table))
+    settings = get_settings()
+
+    (report,) = _load(folder, settings).values()
+
+    assert report.status == "loaded" and report.rows == 4538 - 2
+    assert report.rows_rejected == {"approved positions not a number": 2}
+    assert report.examples["approved positions not a number"] == [
+        f"row {header + 2}: '99999999999' ({table[header + 1][2]})",
+        f"row {header + 3}: '²' ({table[header + 2][2]})"]
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        assert con.execute("select count(*) from raw.lmia_rows").fetchone() == (4538 - 2,)
