@@ -20,7 +20,9 @@ case "${1:-}" in
       echo "Prefect server already running (pid $(cat "$PID_FILE")) on http://127.0.0.1:$PORT"
       exit 0
     fi
-    nohup "$BIN/prefect" server start --host 127.0.0.1 --port "$PORT" \
+    # Prefect's `server start`, its SQLite write transactions IMMEDIATE: a write waits for
+    # another instead of failing into a 503 and a 2 s client retry (flows/ops/prefect_server.py).
+    nohup "$BIN/python" -m flows.ops.prefect_server --host 127.0.0.1 --port "$PORT" \
       >"$STATE/server.log" 2>&1 &
     echo $! >"$PID_FILE"
     for _ in $(seq 1 120); do
