@@ -18,11 +18,11 @@ from flows.errors import TmtError, alerted
 from flows.lmia import load as lmia_load
 from flows.notify import messages, outbox
 from flows.ops import record, summaries
-from flows.quality.marts import check_marts as run_mart_checkpoint
 from flows.quality.marts import withheld_error
+from flows.quality.warm_checks import WarmChecks
 from flows.settings import get_settings
 from flows.sitecheck.steps import load_guide_sources
-from flows.warehouse.dbt import PRODUCTION_BUILD, parse_project, run_dbt
+from flows.warehouse.dbt import parse_project, run_dbt, run_production_build
 from flows.warehouse.publish import publish
 from flows.warehouse.state import close_own_run, import_state
 
@@ -58,19 +58,20 @@ def copy_confirmations_and_tasks() -> dict[str, int]:
 
 @task(cache_policy=NO_CACHE)
 def dbt_build():
-    """Seeds, models and their data tests; any failure fails the task and the run. Returns
-    the parsed project for the build's second dbt command."""
+    """Seeds (when they changed), models and their data tests; any failure fails the task
+    and the run. Returns the parsed project for the build's second dbt command."""
     settings = get_settings()
     manifest = parse_project(settings)
-    run_dbt(settings, *PRODUCTION_BUILD, manifest=manifest)
+    run_production_build(settings, manifest=manifest)
     return manifest
 
 
 @task(cache_policy=NO_CACHE)
-def check_marts():
-    """Great Expectations on the new marts. A critical failure naming no period fails the
-    task; one naming periods returns them to withhold (alert queued either way)."""
-    verdict = run_mart_checkpoint(get_settings())
+def check_marts(checks: WarmChecks):
+    """Great Expectations on the new marts, in the process warmed up during dbt. A critical
+    failure naming no period fails the task; one naming periods returns them to withhold
+    (alert queued either way)."""
+    verdict = checks.check_marts(get_settings())
     logger = get_run_logger()
     for finding in verdict.outcome.warnings:
         logger.warning("data check warning: %s", finding.line())
@@ -134,17 +135,22 @@ def build_warehouse() -> str:
     prepare_directory_sources()
     prepare_site_check_sources()
     copy_confirmations_and_tasks()
+    # Great Expectations is imported on the other core while dbt builds (warm_checks.py)
+    checks = WarmChecks()
     try:
-        manifest = dbt_build()
-    except TmtError as exc:
-        queue_alert(messages.build_failed(str(exc)))
-        raise alerted(exc)
-    try:
-        verdict = check_marts()
-    except TmtError:  # the failing rows are in the Data Docs; the alert links to them
-        record.report_run(REPORT, TITLE, {"published": False},
-                          summaries.data_docs_url(get_settings().home))
-        raise
+        try:
+            manifest = dbt_build()
+        except TmtError as exc:
+            queue_alert(messages.build_failed(str(exc)))
+            raise alerted(exc)
+        try:
+            verdict = check_marts(quote(checks))
+        except TmtError:  # the failing rows are in the Data Docs; the alert links to them
+            record.report_run(REPORT, TITLE, {"published": False},
+                              summaries.data_docs_url(get_settings().home))
+            raise
+    finally:
+        checks.close()
     try:
         # quote: the manifest is passed as is, not walked through for Prefect futures
         dbt_build_quality_results(quote(manifest))

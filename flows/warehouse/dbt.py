@@ -35,6 +35,20 @@ PRODUCTION_BUILD = ("build", "--exclude", "resource_type:unit_test",
                     "resource_type:test,path:seeds")
 
 
+def run_production_build(settings: Settings, *extra: str, manifest=None) -> list[str]:
+    """PRODUCTION_BUILD; the seeds only when the working database does not hold them loaded
+    from these files already (flows/warehouse/seeds.py)."""
+    from flows.warehouse import seeds
+
+    current = seeds.loaded(settings)
+    # PRODUCTION_BUILD ends with --exclude's values: one more excludes the seeds
+    summary = run_dbt(settings, *PRODUCTION_BUILD, *(("resource_type:seed",) if current else ()),
+                      *extra, manifest=manifest)
+    if not current:
+        seeds.record_loaded(settings)
+    return summary
+
+
 def parse_project(settings: Settings):
     """The project's manifest, parsed once (partially, from the last one under target/) for
     several commands of the same run: each run_dbt(manifest=...) then skips its own parse."""
@@ -82,6 +96,12 @@ def _invoke(settings: Settings, manifest, command: str, *extra: str):
     # dbt.log at info: its debug level wrote 30,000 lines per build (1.5 s of CPU). A
     # maintainer chasing a failure sets DBT_LOG_LEVEL_FILE=debug.
     os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")
+    # On the console only dbt's errors: its 76 lines per build of the sample, colour codes
+    # and all, buried the run's own log (run_dbt names each failed node in its one-line
+    # error; dbt.log keeps every line). Neither file nor console gets colour escapes.
+    os.environ.setdefault("DBT_QUIET", "true")
+    os.environ.setdefault("DBT_USE_COLORS", "false")
+    os.environ.setdefault("DBT_USE_COLORS_FILE", "false")
     settings.work_db.parent.mkdir(parents=True, exist_ok=True)
     try:
         result = dbtRunner(manifest=manifest).invoke(dbt_args(settings, command, *extra))

@@ -135,6 +135,66 @@ def test_directory_marts_and_exports_build_without_any_directory(built):
     assert len(list((built.exports_dir / "repertoire").glob("region-*.html"))) == 17
 
 
+def test_seeds_load_again_only_when_they_changed(built, tmp_path):
+    """The session's build loaded the seeds and recorded it: this build leaves them, and
+    what it publishes is what the marts need. A changed seed file, a changed project or a
+    missing seed table loads them all again."""
+    import json
+    import shutil
+
+    from flows.warehouse import seeds
+    from flows.warehouse.dbt import DBT_PROJECT_DIR
+
+    assert seeds.loaded(built)
+    build_warehouse()
+    results = json.loads((built.home / "dbt" / "target" / "run_results.json").read_text())
+    kinds = {result["unique_id"].split(".")[0] for result in results["results"]}
+    assert "seed" not in kinds and {"model", "test"} <= kinds
+    with duckdb.connect(str(built.serving_db), read_only=True) as con:  # labels from seeds
+        assert con.execute("select count(*) from marts.fct_lmia_positions "
+                           "where noc_title_fr is not null").fetchone()[0] > 0
+
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    assert seeds.loaded(built, project)  # the same files, elsewhere
+    with (project / "seeds" / "ref_noc_levels.csv").open("a", encoding="utf-8") as seed:
+        seed.write("\n")
+    assert not seeds.loaded(built, project)
+    assert seeds.loaded(built)
+    with duckdb.connect(str(built.work_db)) as con:
+        con.execute("alter table reference.ref_noc_levels rename to ref_noc_levels_gone")
+    try:
+        assert not seeds.loaded(built)
+    finally:
+        with duckdb.connect(str(built.work_db)) as con:
+            con.execute("alter table reference.ref_noc_levels_gone rename to ref_noc_levels")
+
+
+def test_the_mart_checks_process_answers_as_the_checks_here(built, tmp_path, monkeypatch):
+    """The checkpoint run in its warmed-up process gives the verdict it gives in this one,
+    and its error comes back as the same one-line TmtError."""
+    from flows.quality.marts import check_marts
+    from flows.quality.warm_checks import WarmChecks
+
+    checks = WarmChecks()
+    try:
+        there = checks.check_marts(built)
+    finally:
+        checks.close()
+    here = check_marts(built)
+    assert there.outcome.findings == here.outcome.findings
+    assert (there.withheld, there.waiting_files) == (here.withheld, here.waiting_files)
+    assert len(there.outcome.checked) == len(here.outcome.checked) > 20
+
+    monkeypatch.setenv("TMT_HOME", str(tmp_path / "empty"))
+    checks = WarmChecks()
+    try:
+        with pytest.raises(TmtError, match="cannot read the marts to check them"):
+            checks.check_marts(get_settings())
+    finally:
+        checks.close()
+
+
 # Issue 14: Quebec addresses as the 2014-2025 lists write them, and where each must land.
 ADDRESS_SHAPES = [
     ("QUÉBEC, G1K8L4", "Québec"),                      # upper case, no province, unspaced

@@ -28,18 +28,17 @@ def request_meets_a_concurrent_writer(path) -> str:
         engine = await config.engine()
         try:
             session = await config.session(engine)
-            async with session:
-                async with config.begin_transaction(session):
-                    await session.execute(text("select count(*) from task_run"))
-                    try:
-                        other.execute("insert into task_run values ('recorder')")
-                        said = "other writer committed"
-                    except sqlite3.OperationalError:
-                        said = "other writer made to wait"
-                    try:
-                        await session.execute(text("insert into task_run values ('request')"))
-                    except OperationalError as exc:
-                        return f"{said}; request failed: {exc.orig}"
+            async with session, config.begin_transaction(session):
+                await session.execute(text("select count(*) from task_run"))
+                try:
+                    other.execute("insert into task_run values ('recorder')")
+                    said = "other writer committed"
+                except sqlite3.OperationalError:
+                    said = "other writer made to wait"
+                try:
+                    await session.execute(text("insert into task_run values ('request')"))
+                except OperationalError as exc:
+                    return f"{said}; request failed: {exc.orig}"
             return f"{said}; request written"
         finally:
             await engine.dispose()
