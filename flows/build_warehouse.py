@@ -18,6 +18,7 @@ from flows.errors import TmtError, alerted
 from flows.lmia import load as lmia_load
 from flows.notify import messages, outbox
 from flows.ops import record, summaries
+from flows.quality.marts import check_marts as check_mart_checkpoint
 from flows.quality.marts import withheld_error
 from flows.quality.warm_checks import WarmChecks
 from flows.settings import get_settings
@@ -71,7 +72,7 @@ def check_marts(checks: WarmChecks):
     """Great Expectations on the new marts, in the process warmed up during dbt. A critical
     failure naming no period fails the task; one naming periods returns them to withhold
     (alert queued either way)."""
-    verdict = checks.check_marts(get_settings())
+    verdict = checks.run(check_mart_checkpoint, get_settings())
     logger = get_run_logger()
     for finding in verdict.outcome.warnings:
         logger.warning("data check warning: %s", finding.line())
@@ -137,6 +138,7 @@ def build_warehouse() -> str:
     copy_confirmations_and_tasks()
     # Great Expectations is imported on the other core while dbt builds (warm_checks.py)
     checks = WarmChecks()
+    checks.start()
     try:
         try:
             manifest = dbt_build()

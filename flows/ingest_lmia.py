@@ -14,6 +14,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run as current_run
+from prefect.utilities.annotations import quote
 
 from flows.errors import TmtError, alerted
 from flows.lmia import ingest
@@ -21,6 +22,7 @@ from flows.lmia.sources import Candidate, discover
 from flows.notify import messages, outbox
 from flows.ops import journal, record, summaries
 from flows.quality import raw_lmia
+from flows.quality.warm_checks import WarmChecks
 from flows.settings import get_settings
 
 
@@ -43,18 +45,21 @@ def fetch_file(candidate: Candidate, number: int, total: int):
 
 
 @task(cache_policy=NO_CACHE)
-def load_files(batch: list) -> list[ingest.FileReport]:
-    """Parse and load the archived files: one transaction and one report per file."""
+def load_files(batch: list, checks: WarmChecks) -> list[ingest.FileReport]:
+    """Parse and load the archived files: one transaction and one report per file. When
+    there is something new, the checks' process starts importing Great Expectations."""
     logger = get_run_logger()
     return ingest.load_batch(batch, get_settings(), lambda done, total, report: logger.info(
-        "fichier / file %d/%d %s: %s", done, total, report.status, report.name))
+        "fichier / file %d/%d %s: %s", done, total, report.status, report.name),
+        before_parsing=checks.start)
 
 
 @task(cache_policy=NO_CACHE)
-def check_raw_files(reports: list[ingest.FileReport]) -> list[ingest.FileReport]:
+def check_raw_files(reports: list[ingest.FileReport],
+                    checks: WarmChecks) -> list[ingest.FileReport]:
     """Raw checkpoint (Great Expectations): every file loaded in this run in one pass, a
     verdict per file; a file failing a critical check is withdrawn and quarantined."""
-    checked = raw_lmia.check_loaded_files(get_settings(), reports)
+    checked = checks.run(raw_lmia.check_loaded_files, get_settings(), reports)
     for report in checked:
         for finding in report.checks:
             get_run_logger().warning("data check %s: %s: %s", finding["severity"], report.name,
@@ -93,8 +98,12 @@ def ingest_lmia(source: str | None = None) -> list[ingest.FileReport]:
         queue_messages([messages.source_unreachable(source, str(exc))])
         raise alerted(exc)
     fetched, failed = ingest.fetch_each(candidates, fetch_file)
-    loaded = load_files(fetched) if fetched else []
-    reports = (check_raw_files(loaded) if loaded else []) + failed
+    checks = WarmChecks()  # started only if there is something new (warm_checks.py)
+    try:
+        loaded = load_files(fetched, quote(checks)) if fetched else []
+        reports = (check_raw_files(loaded, quote(checks)) if loaded else []) + failed
+    finally:
+        checks.close()
     write_load_report(reports)
     queue_messages(messages.for_ingest(reports))
     try:

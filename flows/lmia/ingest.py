@@ -139,13 +139,14 @@ def load_archived(archived: archive.ArchivedFile, settings: Settings) -> FileRep
 
 
 def load_batch(batch: list[archive.ArchivedFile], settings: Settings,
-               progress=None) -> list[FileReport]:
+               progress=None, before_parsing=None) -> list[FileReport]:
     """Parse the new files of a batch (in parallel) and load them through one connection.
 
     Opening and checkpointing the DuckDB file once per file cost as much as parsing on the
     shared vintages, and parsing is pure CPU: both are done once per batch instead. Each
     file still gets its own transaction, reconciliation and report. `progress(done, total,
-    report)` is called after each file (the run log's "fichier 3/10" lines).
+    report)` is called after each file (the run log's "fichier 3/10" lines);
+    `before_parsing()` once, when there is something new to parse.
     """
     con = load.connect(settings.work_db)
     # Each file commits on its own; at DuckDB's default (a checkpoint whenever the log passes
@@ -155,6 +156,8 @@ def load_batch(batch: list[archive.ArchivedFile], settings: Settings,
     try:
         seen = {item.sha256: load.status_of(con, item.sha256) for item in batch}
         todo = list({item.sha256: item for item in batch if seen[item.sha256] is None}.values())
+        if todo and before_parsing:
+            before_parsing()
         # In todo's order, each as soon as it is parsed: loading one file overlaps with
         # parsing the next ones, instead of holding every parsed file until the last.
         parsed = parse_each(todo)

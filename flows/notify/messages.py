@@ -31,37 +31,76 @@ def _findings_text(findings: list[dict], french: bool) -> str:
             else finding.get("description")
         if described:
             lines.append(f"  « {described} »" if french else f"  \"{described}\"")
-        lines += [f"  {'exemple' if french else 'sample'}{colon}" + ", ".join(
-            f"{key}={value!r}" for key, value in sample.items() if value is not None)
-            for sample in finding.get("samples") or []]
+        lines += [f"  {'exemple' if french else 'sample'}{colon}{sample_text(sample, french)}"
+                  for sample in finding.get("samples") or []]
     return "\n".join(lines)
 
 
+def column_label(column: str, french: bool) -> str:
+    """A checked column in words (ref_display_labels, vocabulary check_column): `postes
+    approuvés`; the column's name when the seed has no label for it."""
+    return display("check_column", column)[0 if french else 1]
+
+
+def sample_text(sample: dict, french: bool) -> str:
+    """A failing row as a person reads it: `ligne du fichier : 9 ; province :
+    Newfoundland and Labrador ; postes approuvés : 0`, numbers in the language's format."""
+    colon = " : " if french else ": "
+    return (" ; " if french else "; ").join(
+        f"{column_label(key, french)}{colon}{_value(key, value, french)}"
+        for key, value in sample.items() if value is not None)
+
+
+def _value(key: str, value, french: bool) -> str:
+    if key.endswith("_share") and isinstance(value, float):
+        # 0.98949 → 98,95 %: two decimals, so that a share under a 99 % threshold never
+        # reads as 99 %
+        text = f"{value * 100:.2f}"
+        return (text.replace(".", ",") if french else text) + "\u00a0%"
+    return _number(value, french)
+
+
+def _number(value, french: bool) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f" if french else ",")
+    text = f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return text.replace(",", "\u202f").replace(".", ",") if french else text
+
+
 def check_name(finding: dict, french: bool) -> str:
-    """`Périodes publiées (lmia_periods) · valeurs dans l'intervalle attendu
-    (municipality_share)`: the suite and the kind of check in words, the column as named."""
+    """`Périodes publiées (lmia_periods) · valeurs dans l'intervalle attendu (part placée
+    dans une municipalité)`: the suite, the kind of check and the column in words."""
     language = 0 if french else 1
     return (f"{display('check_suite', finding['suite'])[language]} · "
             f"{display('expectation', finding['expectation'])[language]}"
-            + (f" ({finding['column']})" if finding["column"] else ""))
+            + (f" ({column_label(finding['column'], french)})" if finding["column"] else ""))
 
 
-def first_check_fr(outcome) -> str:
-    """The first critical finding in French, for the French half of a one-line error:
-    `Périodes publiées (lmia_periods) · valeurs dans l'intervalle attendu
-    (municipality_share) : 1 ligne(s) sur 4`."""
+def first_check(outcome, french: bool = True) -> str:
+    """The first critical finding in words, for each half of a one-line error: `Périodes
+    publiées (lmia_periods) · valeurs dans l'intervalle attendu (part placée dans une
+    municipalité) : 1 ligne(s) sur 4`, then its first failing row in English: `…: 1 of 4
+    rows, e.g. period kind: quarter; period start: 2017-07-01`."""
     critical = _as_dicts(outcome.critical)
     if not critical:
-        return "réussi"
-    more = f" (et {len(critical) - 1} autre(s))" if len(critical) > 1 else ""
-    return f"{check_name(critical[0], True)} : {_count(critical[0], True)}{more}"
+        return "réussi" if french else "passed"
+    first, others = critical[0], len(critical) - 1
+    if french:
+        more = f" (et {others} autre(s))" if others else ""
+        return f"{check_name(first, True)} : {_count(first, True)}{more}"
+    example = f", e.g. {sample_text(first['samples'][0], False)}" if first["samples"] else ""
+    more = f" (and {others} more)" if others else ""
+    return f"{check_name(first, False)}: {_count(first, False)}{example}{more}"
 
 
 def _count(finding: dict, french: bool) -> str:
     """`3 ligne(s) sur 120` / `3 of 120 rows`, or the observed value of an aggregate check."""
     if finding.get("unexpected") is not None:
-        return (f"{finding['unexpected']} ligne(s) sur {finding['rows']}" if french
-                else f"{finding['unexpected']} of {finding['rows']} rows")
+        unexpected, rows = (_number(finding[key], french) for key in ("unexpected", "rows"))
+        return (f"{unexpected} ligne(s) sur {rows}" if french
+                else f"{unexpected} of {rows} rows")
     return f"{'valeur observée : ' if french else 'observed: '}{finding['observed']}"
 
 
@@ -96,7 +135,8 @@ def file_not_loaded(report) -> Message:
         subject_en=f"LMIA file quarantined: {report.name}",
         text_fr=(f"Le fichier {report.name} n'a pas été chargé : il est en quarantaine et "
                  "n'atteindra pas les analystes. Les autres fichiers suivent leur cours.\n"
-                 f"Raison : {report.reason}\nSource : {report.source}{checks_fr}\n"
+                 f"Raison : {_reason_fr(report, critical)}\nSource : {report.source}"
+                 f"{checks_fr}\n"
                  "À faire : examiner la copie dans quarantine/lmia/, corriger la source ou "
                  "l'analyseur, puis relancer `tmt ingest lmia`."),
         text_en=(f"The file {report.name} was not loaded: it is quarantined and will not "
@@ -105,6 +145,16 @@ def file_not_loaded(report) -> Message:
                  "To do: look at the copy in quarantine/lmia/, fix the source or the parser, "
                  "then run `tmt ingest lmia` again."),
         **facts)
+
+
+def _reason_fr(report, critical: list[dict]) -> str:
+    """A file withdrawn by a data check: that, in French (its checks follow, in words); the
+    parser's reasons are given as the parser wrote them."""
+    if not critical:
+        return report.reason
+    more = f" (et {len(critical) - 1} autre(s))" if len(critical) > 1 else ""
+    return (f"{report.name} : contrôle de qualité en échec : {check_name(critical[0], True)}"
+            f"{more}, détail ci-dessous")
 
 
 def source_unreachable(source: str, reason: str) -> Message:

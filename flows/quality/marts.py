@@ -107,8 +107,8 @@ def check_marts(settings: Settings, today: date | None = None) -> Verdict:
     if withheld is None:
         raise alerted(TmtError(
             f"contrôle de qualité en échec, rien n'est publié (responsables alertés) : "
-            f"{messages.first_check_fr(outcome)} / data check failed, nothing published "
-            f"(maintainers alerted): {outcome.summary()}"))
+            f"{messages.first_check(outcome)} / data check failed, nothing published "
+            f"(maintainers alerted): {messages.first_check(outcome, french=False)}"))
     return Verdict(outcome, withheld, waiting)
 
 
@@ -123,6 +123,6 @@ def withheld_error(verdict: Verdict) -> PeriodsWithheld:
 
     return alerted(PeriodsWithheld(
         f"{count} période(s) retenue(s), toutes les autres publiées (responsables alertés) : "
-        f"{listed(True)} ; {messages.first_check_fr(verdict.outcome)} / "
+        f"{listed(True)} ; {messages.first_check(verdict.outcome)} / "
         f"{count} period(s) withheld, every other period published (maintainers alerted): "
-        f"{listed(False)}; {verdict.outcome.summary()}"))
+        f"{listed(False)}; {messages.first_check(verdict.outcome, french=False)}"))

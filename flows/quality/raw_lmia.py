@@ -25,6 +25,7 @@ from expectations.checkpoint import (
 )
 from flows.lmia import archive, load
 from flows.lmia.ingest import FileReport
+from flows.notify import messages
 from flows.quality import results
 from flows.settings import Settings
 
@@ -162,7 +163,7 @@ def check_loaded_files(settings: Settings, reports: list[FileReport]) -> list[Fi
             if not outcome.critical:
                 checked[report.sha256] = replace(report, checks=findings)
                 continue
-            reason = f"{report.name}: failed data check {outcome.summary()}"
+            reason = f"{report.name}: failed data check: {messages.first_check(outcome, False)}"
             archived = _archived(settings, con, report.sha256)
             archive.quarantine(settings.quarantine_dir, archived, reason)
             load.withdraw(con, archived, reason)

@@ -1,9 +1,11 @@
-"""The mart checkpoint in a process of its own, warmed up while dbt builds.
+"""A checkpoint in a process of its own, warmed up while the flow does the work before it.
 
-Importing Great Expectations and the suites costs 2.9-3.4 s of one core, and a build paid
-it after dbt, on the critical path. dbt's build keeps the machine 57 % busy on two cores
-(its Python threads share one interpreter lock), so the import fits on the idle core:
-`build_warehouse` starts this process before dbt and hands it the checkpoint afterwards.
+Importing Great Expectations and the suites costs 2.9-3.4 s of one core, and each run paid
+it on the critical path, after the work it checks. dbt's build keeps the machine 57 % busy
+on two cores (its Python threads share one interpreter lock), so the import fits on the
+idle core: `build_warehouse` starts this process before dbt and hands it the mart
+checkpoint afterwards; `ingest_lmia` starts it before parsing new files (one new quarter
+keeps one core busy) and hands it the raw checkpoint.
 
 The process is spawned, not forked from the flow's threads, and reads the environment of
 the moment it starts. The verdict, and a TmtError with its `alerted` mark, come back
@@ -14,11 +16,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
-from flows.quality.marts import Verdict, check_marts
-from flows.settings import Settings
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -26,30 +29,37 @@ log = logging.getLogger(__name__)
 def _warm_up() -> None:
     import great_expectations  # noqa: F401  the import is the point
 
-    import expectations.directory
-    import expectations.marts  # noqa: F401
+    import flows.quality.marts
+    import flows.quality.raw_lmia  # noqa: F401
 
 
 class WarmChecks:
-    """Start it before dbt; `check_marts` after; `close` in any case."""
+    """`start` it before the work (or never: then `run` checks here); `run` a checkpoint
+    after; `close` in any case."""
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        if self._pool is not None:
+            return
         try:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
             self._pool.submit(_warm_up)
         except (AssertionError, OSError, RuntimeError) as exc:  # e.g. a daemon's child
-            log.info("mart checks will run in this process (%s)", exc)
+            log.info("checks will run in this process (%s)", exc)
             self.close()
 
-    def check_marts(self, settings: Settings) -> Verdict:
+    def run(self, checkpoint: Callable[..., T], *args) -> T:
+        """checkpoint(*args) in the warmed-up process (a module-level function, picklable
+        arguments), or here when there is none."""
         if self._pool is not None:
             try:
-                return self._pool.submit(check_marts, settings).result()
+                return self._pool.submit(checkpoint, *args).result()
             except BrokenProcessPool as exc:
-                log.warning("the mart checks' process ended early (%s); checking here", exc)
+                log.warning("the checks' process ended early (%s); checking here", exc)
                 self.close()
-        return check_marts(settings)
+        return checkpoint(*args)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -177,8 +177,9 @@ def test_the_mart_checks_process_answers_as_the_checks_here(built, tmp_path, mon
     from flows.quality.warm_checks import WarmChecks
 
     checks = WarmChecks()
+    checks.start()
     try:
-        there = checks.check_marts(built)
+        there = checks.run(check_marts, built)
     finally:
         checks.close()
     here = check_marts(built)
@@ -188,9 +189,10 @@ def test_the_mart_checks_process_answers_as_the_checks_here(built, tmp_path, mon
 
     monkeypatch.setenv("TMT_HOME", str(tmp_path / "empty"))
     checks = WarmChecks()
+    checks.start()
     try:
         with pytest.raises(TmtError, match="cannot read the marts to check them"):
-            checks.check_marts(get_settings())
+            checks.run(check_marts, get_settings())
     finally:
         checks.close()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import duckdb
 import pytest
@@ -103,7 +104,20 @@ def test_a_failed_data_check_alerts_with_the_expectation_and_sample_rows(bad_ing
     assert (failed["suite"], failed["expectation"], failed["column"]) == (
         "raw_lmia_rows", "expect_column_values_to_be_between", "approved_positions")
     assert failed["samples"][0]["approved_positions"] == 0
-    assert "approved_positions" in alert["text"].split("--- English ---")[0]
+    french, english = alert["text"].split("--- English ---")
+    # the check, its column and its failing rows in words, French first: no internal names
+    assert ("Raison : 2017q3_zero_positions_positive_en.csv : contrôle de qualité en échec : "
+            "Lignes d'un fichier LMIA · valeurs dans l'intervalle attendu (postes approuvés)"
+            ) in french
+    assert ("2\u202f923 ligne(s) sur 4\u202f538\n" in french
+            and "\n  exemple : ligne du fichier : 9 ; province : Newfoundland and Labrador ; "
+                "code de province : NL ; code postal : A0E 2V0 ; code CNP : 0711 ; postes "
+                "approuvés : 0\n" in french)
+    assert ("2,923 of 4,538 rows\n" in english
+            and "\n  sample: file row: 9; province: Newfoundland and Labrador; province "
+                "code: NL; postal code: A0E 2V0; NOC code: 0711; approved positions: 0\n"
+            in english)
+    assert not re.search(r"approved_positions|source_row|expect_|\w=", alert["text"])
 
 
 UNPLACE = """update raw.lmia_rows set address = 'Nowhere-Land, QC', postal_code = null
@@ -145,15 +159,16 @@ def test_a_bad_quarter_is_withheld_and_every_other_period_published(home):
                         "select * from raw.lmia_rows_saved")
             con.execute("drop table raw.lmia_rows_saved")
     assert result.returncode == 3, result.stdout[-2000:]
-    assert "PASS=" in result.stdout and "ERROR=0" in result.stdout  # dbt itself passed
+    dbt_run = json.loads((settings.home / "dbt" / "target" / "run_results.json").read_text())
+    assert not {node["status"] for node in dbt_run["results"]} & {"error", "fail"}  # dbt passed
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stderr.startswith(  # French first, then English
         "tmt: error: 1 période(s) retenue(s), toutes les autres publiées (responsables "
         "alertés) : 2017 T3 ; Périodes publiées (lmia_periods) · valeurs dans l'intervalle "
-        "attendu (municipality_share) : 1 ligne(s) sur 4 / 1 period(s) withheld, every other "
-        "period published (maintainers alerted): 2017 Q3; marts_lmia_periods: "
-        "expect_column_values_to_be_between(municipality_share) failed on 1 of 4 rows, e.g. "
-        "period_kind='quarter', period_start='2017-07-01'")
+        "attendu (part placée dans une municipalité) : 1 ligne(s) sur 4 / 1 period(s) "
+        "withheld, every other period published (maintainers alerted): 2017 Q3; Published "
+        "periods (lmia_periods) · values within range (share placed in a municipality): "
+        "1 of 4 rows, e.g. period kind: quarter; period start: 2017-07-01")
     with duckdb.connect(str(settings.serving_db), read_only=True) as con:
         assert con.execute(PERIOD_ROWS, ["2017-07-01"]).fetchall() == quarter_before
         assert con.execute("select count(*) from marts.fct_lmia_positions "
@@ -170,7 +185,7 @@ def test_a_bad_quarter_is_withheld_and_every_other_period_published(home):
     french, english = alert["text"].split("--- English ---")
     # the check in words, French then English, its description in each language
     assert "- 2017 T3 : Périodes publiées (lmia_periods) · valeurs dans l'intervalle " \
-           "attendu (municipality_share)" in french
+           "attendu (part placée dans une municipalité)" in french
     assert "« au moins 99 % des postes du Québec de la période sont placés dans une " \
            "municipalité »" in french
     assert "expect_" not in alert["text"]
@@ -181,7 +196,7 @@ def test_a_bad_quarter_is_withheld_and_every_other_period_published(home):
                 if m["kind"] in ("data_check_failed", "flow_run_failed")]
     digest = [m for m in outbox.pending(settings.outbox_db, "maintainers")
               if m["payload"].get("checkpoint") == "marts"]
-    assert digest and "months_old" in digest[0]["payload"]["text"]  # the sample is old
+    assert digest and "(âge en mois) : valeur observée" in digest[0]["payload"]["text"]  # old
 
 
 def test_a_file_still_being_checked_waits_for_the_next_build_without_an_alert(home):

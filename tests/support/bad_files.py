@@ -44,5 +44,5 @@ def make_bad_data_files(real_lmia: Path) -> dict[str, tuple[bytes, str]]:
     return {
         "2017q3_zero_positions_positive_en.csv": (
             csv_bytes.replace(b",1\r\r\n", b",0\r\r\n"),
-            "expect_column_values_to_be_between(approved_positions)"),
+            "Rows of an LMIA file · values within range (approved positions)"),
     }

@@ -81,3 +81,24 @@ def test_a_claim_is_taken_once_and_released_when_its_process_is_gone(tmp_path):
     assert outbox.release_abandoned(path, later, lambda who: False) == [message_id]
     (row,) = outbox.due(path, later)
     assert (row["attempts"], row["delivered_to"]) == (2, ["dest-a"])
+
+
+def test_a_file_a_data_check_withdrew_is_told_in_words_with_its_numbers_in_each_language():
+    """No column names, no GE expectation names: the check, its column and a failing row as
+    the maintainer reads them, and numbers in each language's format."""
+    finding = {"suite": "raw_lmia_rows", "expectation": "expect_column_values_to_be_between",
+               "column": "approved_positions", "severity": "critical", "description": "",
+               "unexpected": 2923, "rows": 4538, "observed": None, "periods": (),
+               "samples": [{"sheet": "csv", "source_row": 9, "province_code": "NL",
+                            "approved_positions": 0, "postal_code": None}]}
+    report = FileReport("2017q3.csv", "/in/2017q3.csv", "quarantined", sha256="ab" * 32,
+                        reason="2017q3.csv: failed data check", checks=[finding])
+    french, english = messages.file_not_loaded(report).payload["text"].split("--- English ---")
+    assert ("Raison : 2017q3.csv : contrôle de qualité en échec : Lignes d'un fichier LMIA · "
+            "valeurs dans l'intervalle attendu (postes approuvés), détail ci-dessous") in french
+    assert ("- Lignes d'un fichier LMIA · valeurs dans l'intervalle attendu (postes approuvés)"
+            " : 2\u202f923 ligne(s) sur 4\u202f538\n  exemple : feuille : csv ; ligne du "
+            "fichier : 9 ; code de province : NL ; postes approuvés : 0") in french
+    assert ("- Rows of an LMIA file · values within range (approved positions): 2,923 of "
+            "4,538 rows\n  sample: sheet: csv; file row: 9; province code: NL; approved "
+            "positions: 0") in english
