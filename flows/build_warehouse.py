@@ -23,7 +23,7 @@ from flows.quality.marts import withheld_error
 from flows.quality.warm_checks import WarmChecks
 from flows.settings import get_settings
 from flows.sitecheck.steps import load_guide_sources
-from flows.warehouse.dbt import parse_project, run_dbt, run_production_build
+from flows.warehouse.dbt import run_production_build
 from flows.warehouse.publish import publish
 from flows.warehouse.state import close_own_run, import_state
 
@@ -60,11 +60,8 @@ def copy_confirmations_and_tasks() -> dict[str, int]:
 @task(cache_policy=NO_CACHE)
 def dbt_build():
     """Seeds (when they changed), models and their data tests; any failure fails the task
-    and the run. Returns the parsed project for the build's second dbt command."""
-    settings = get_settings()
-    manifest = parse_project(settings)
-    run_production_build(settings, manifest=manifest)
-    return manifest
+    and the run."""
+    return run_production_build(get_settings())
 
 
 @task(cache_policy=NO_CACHE)
@@ -85,15 +82,11 @@ def check_marts(checks: WarmChecks):
 
 
 @task(cache_policy=NO_CACHE)
-def dbt_build_quality_results(manifest) -> list[str]:
-    """The marts fed by the checkpoint that just ran (ops_quality_checks) and by this run's
-    own journal row (ops_latest_runs), so that the publication shows the checks it passed,
-    not the previous build's, and this build as completed, not running."""
-    close_own_run(get_settings(), str(flow_run.id))
-    # --no-write-json: target/run_results.json stays the main build's (what a maintainer
-    # opens), and the manifest the main build just wrote is not written again (0.4 s).
-    return run_dbt(get_settings(), "build", "--select", "ops_quality_checks", "ops_latest_runs",
-                   "--no-write-json", manifest=manifest)
+def close_this_run() -> int:
+    """This run's journal row in the working file, as the publication will show it
+    (ops_latest_runs, a view): completed, not running. ops_quality_checks, a view too,
+    already reads the checkpoint that just ran."""
+    return close_own_run(get_settings(), str(flow_run.id))
 
 
 @task(cache_policy=NO_CACHE)
@@ -141,7 +134,7 @@ def build_warehouse() -> str:
     checks.start()
     try:
         try:
-            manifest = dbt_build()
+            dbt_build()
         except TmtError as exc:
             queue_alert(messages.build_failed(str(exc)))
             raise alerted(exc)
@@ -153,12 +146,7 @@ def build_warehouse() -> str:
             raise
     finally:
         checks.close()
-    try:
-        # quote: the manifest is passed as is, not walked through for Prefect futures
-        dbt_build_quality_results(quote(manifest))
-    except TmtError as exc:
-        queue_alert(messages.build_failed(str(exc)))
-        raise alerted(exc)
+    close_this_run()
     publication = publish_serving_database(verdict.withheld)
     write_directory_exports()
     report_build(verdict, publication)

@@ -35,7 +35,7 @@ PRODUCTION_BUILD = ("build", "--exclude", "resource_type:unit_test",
                     "resource_type:test,path:seeds")
 
 
-def run_production_build(settings: Settings, *extra: str, manifest=None) -> list[str]:
+def run_production_build(settings: Settings, *extra: str) -> list[str]:
     """PRODUCTION_BUILD; the seeds only when the working database does not hold them loaded
     from these files already (flows/warehouse/seeds.py)."""
     from flows.warehouse import seeds
@@ -43,22 +43,15 @@ def run_production_build(settings: Settings, *extra: str, manifest=None) -> list
     current = seeds.loaded(settings)
     # PRODUCTION_BUILD ends with --exclude's values: one more excludes the seeds
     summary = run_dbt(settings, *PRODUCTION_BUILD, *(("resource_type:seed",) if current else ()),
-                      *extra, manifest=manifest)
+                      *extra)
     if not current:
         seeds.record_loaded(settings)
     return summary
 
 
-def parse_project(settings: Settings):
-    """The project's manifest, parsed once (partially, from the last one under target/) for
-    several commands of the same run: each run_dbt(manifest=...) then skips its own parse."""
-    # --no-write-json: the build writes manifest.json again anyway (0.2 s saved)
-    return _invoke(settings, None, "parse", "--no-write-json").result
-
-
-def run_dbt(settings: Settings, command: str, *extra: str, manifest=None) -> list[str]:
+def run_dbt(settings: Settings, command: str, *extra: str) -> list[str]:
     """Run one dbt command; raise TmtError naming every failed node. Returns a summary."""
-    result = _invoke(settings, manifest, command, *extra)
+    result = _invoke(settings, command, *extra)
     nodes = list(getattr(result.result, "results", None) or [])
     failed = [f"{r.node.name} ({r.status}: {_what_failed(settings, r)})"
               for r in nodes if str(r.status) in ("error", "fail", "runtime error")]
@@ -88,7 +81,7 @@ def _what_failed(settings: Settings, result) -> str:
     return "; ".join(f"{kind} {columns}: {count}" for kind, columns, count in broken) or said
 
 
-def _invoke(settings: Settings, manifest, command: str, *extra: str):
+def _invoke(settings: Settings, command: str, *extra: str):
     from dbt.cli.main import dbtRunner
 
     os.environ["TMT_DUCKDB_PATH"] = str(settings.work_db)
@@ -104,11 +97,9 @@ def _invoke(settings: Settings, manifest, command: str, *extra: str):
     os.environ.setdefault("DBT_USE_COLORS_FILE", "false")
     settings.work_db.parent.mkdir(parents=True, exist_ok=True)
     try:
-        result = dbtRunner(manifest=manifest).invoke(dbt_args(settings, command, *extra))
+        result = dbtRunner().invoke(dbt_args(settings, command, *extra))
     finally:
         _release_duckdb()
-    if command == "parse" and not result.success:
-        raise TmtError(f"dbt parse failed: {_one_line(result.exception)}")
     return result
 
 

@@ -1,5 +1,9 @@
 -- Per flow, its latest run from the run journal (ops.flow_run): state, times, duration,
 -- the counts its summary reported, and how its runs went overall. Empty journal: no rows.
+-- A view, not a table: what the build publishes, after its mart checkpoint, reads
+-- this build's own journal row, closed (flows/build_warehouse.py), with no second dbt command.
+{{ config(materialized="view") }}
+
 with
 
 runs as (

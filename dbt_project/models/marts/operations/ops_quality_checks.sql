@@ -1,5 +1,9 @@
 -- The latest result of every expectation: for each checkpoint, suite and batch (a raw LMIA
 -- file, a mart frame), the rows of its most recent run (ops.quality_check).
+-- A view, not a table: what the build publishes, after its mart checkpoint, reads
+-- the checkpoint that just ran (flows/build_warehouse.py), with no second dbt command.
+{{ config(materialized="view") }}
+
 with
 
 checks as (
