@@ -51,12 +51,16 @@ def read_sheets(path: Path, name: str) -> Iterator[Sheet]:
         head = handle.read(512)
     kind = sniff(head)
     if kind == "empty":
-        raise BadFileError(name, "empty file")
+        raise BadFileError(name, "fichier vide / empty file")
     if kind == "html":
-        raise BadFileError(name, "an HTML page, not a data file (an error page saved as a file?)")
+        raise BadFileError(name, "une page HTML, pas un fichier de données (une page d'erreur "
+                                 "enregistrée comme fichier ?) / an HTML page, not a data file "
+                                 "(an error page saved as a file?)")
     if kind == "ole":
-        raise BadFileError(name, "an encrypted workbook or a legacy .xls (OLE container); "
-                                 "save it as an unencrypted .xlsx")
+        raise BadFileError(name, "un classeur chiffré ou un ancien .xls (conteneur OLE) : "
+                                 "l'enregistrer en .xlsx non chiffré / an encrypted workbook "
+                                 "or a legacy .xls (OLE container); save it as an unencrypted "
+                                 ".xlsx")
     if kind == "xlsx":
         yield from _read_xlsx(path, name)
     else:
@@ -69,17 +73,19 @@ def _read_xlsx(path: Path, name: str) -> Iterator[Sheet]:
 
     spreadsheet_limits.check_xlsx(path, name)  # before calamine: it trusts the sheet's extent
     if not zipfile.is_zipfile(path):
-        raise BadFileError(name, "corrupt or truncated XLSX (not a complete zip archive)")
+        raise BadFileError(name, "XLSX corrompu ou tronqué (archive zip incomplète) / corrupt "
+                                 "or truncated XLSX (not a complete zip archive)")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)
     except (CalamineError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise BadFileError(name, f"corrupt XLSX: {_one_line(exc)}") from exc
+        raise BadFileError(name, f"XLSX corrompu / corrupt XLSX: {_one_line(exc)}") from exc
     for sheet_name in names:
         try:
             rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises several types for broken sheets
-            raise BadFileError(name, f"sheet {sheet_name!r} cannot be read: {_one_line(exc)}") from exc
+            raise BadFileError(name, f"feuille « {sheet_name} » illisible / sheet "
+                                     f"{sheet_name!r} cannot be read: {_one_line(exc)}") from exc
         yield sheet_name, rows, None
 
 

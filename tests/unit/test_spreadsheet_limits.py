@@ -87,7 +87,8 @@ def test_a_huge_nul_tail_is_refused_before_reading(tmp_path):
 def test_malformed_sheet_xml_is_one_line(tmp_path):
     path = hostile.malformed(tmp_path / "repertoire.xlsx")
     lmia, directory = read_in_child(path)
-    assert lmia.startswith("repertoire.xlsx: sheet 'Feuil1' cannot be read")
+    assert lmia.startswith(
+        "repertoire.xlsx: feuille « Feuil1 » illisible / sheet 'Feuil1' cannot be read")
     assert directory.startswith("repertoire.xlsx: feuille « Feuil1 » illisible")
 
 
