@@ -34,6 +34,12 @@ def _display() -> dict[tuple[str, str], tuple[str, str]]:
                 for row in csv.DictReader(handle)}
 
 
+def whole_number(value: int, french: bool = True) -> str:
+    """A whole number as each language writes it: `4 538` (narrow no-break space) in
+    French, `4,538` in English."""
+    return f"{int(value):,}".replace(",", "\u202f" if french else ",")
+
+
 def display(vocabulary: str, code: str) -> tuple[str, str]:
     """A code of ref_display_labels in French and English (a check's suite or expectation
     type: `Lignes d'un fichier LMIA`, `valeurs dans la liste connue`); the code itself when

@@ -3,6 +3,8 @@ place the load report, the run log and the maintainers' digest take them from, a
 line that says it for a file (a FileReport of flows/lmia/ingest.py)."""
 from __future__ import annotations
 
+from flows import labels
+
 KINDS: dict[str, tuple[str, str]] = {
     # lines that are not data
     "blank line": ("lignes vides", "blank lines"),
@@ -62,9 +64,9 @@ def needed_repairs(report) -> bool:
 def repair_summary(report, french: bool = False) -> str:
     """One line of what was repaired, flagged, left out and understood ('' when nothing), in
     the words above: the run log says it in English, the digest in both."""
-    parts = [f"{count:,}".replace(",", "\u202f" if french else ",") + f" {label(kind, french)}"
+    parts = [f"{labels.whole_number(number, french)} {label(kind, french)}"
              for bucket in (report.repairs, report.rows_flagged, report.rows_rejected)
-             for kind, count in bucket.items()]
+             for kind, number in bucket.items()]
     parts += [f"en-tête {seen}" if french else f"header {seen}"
               for seen in report.headers_understood]
     if report.columns_ignored:

@@ -19,7 +19,7 @@ import duckdb
 
 from ..confirm import listing as listings
 from ..confirm import store as confirmations
-from ..labels import display
+from ..labels import display, whole_number
 from ..settings import Settings
 
 SITE_CHECKS_REPORT = "broken_over_14_days"  # reported by flows/sitecheck/notices.py
@@ -44,7 +44,7 @@ def _marts(con) -> dict[str, set[str]]:
 
 
 def _n(value) -> str:
-    return f"{int(value):,}".replace(",", "\u202f")
+    return whole_number(value)
 
 
 def _postes(count) -> str:

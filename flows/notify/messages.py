@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import is_dataclass
 
-from ..labels import display
+from ..labels import display, whole_number
 from ..lmia.labels import needed_repairs, repair_summary
 from .outbox import Message
 
@@ -64,7 +64,7 @@ def _number(value, french: bool) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u202f" if french else ",")
+        return whole_number(value, french)
     text = f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
     return text.replace(",", "\u202f").replace(".", ",") if french else text
 
@@ -86,13 +86,17 @@ def first_check(outcome, french: bool = True) -> str:
     critical = _as_dicts(outcome.critical)
     if not critical:
         return "réussi" if french else "passed"
-    first, others = critical[0], len(critical) - 1
+    first, more = critical[0], _others(len(critical) - 1, french)
     if french:
-        more = f" (et {others} autre(s))" if others else ""
         return f"{check_name(first, True)} : {_count(first, True)}{more}"
     example = f", e.g. {sample_text(first['samples'][0], False)}" if first["samples"] else ""
-    more = f" (and {others} more)" if others else ""
     return f"{check_name(first, False)}: {_count(first, False)}{example}{more}"
+
+
+def _others(count: int, french: bool) -> str:
+    if not count:
+        return ""
+    return f" (et {count} autre(s))" if french else f" (and {count} more)"
 
 
 def _count(finding: dict, french: bool) -> str:
@@ -152,9 +156,8 @@ def _reason_fr(report, critical: list[dict]) -> str:
     parser's reasons are given as the parser wrote them."""
     if not critical:
         return report.reason
-    more = f" (et {len(critical) - 1} autre(s))" if len(critical) > 1 else ""
     return (f"{report.name} : contrôle de qualité en échec : {check_name(critical[0], True)}"
-            f"{more}, détail ci-dessous")
+            f"{_others(len(critical) - 1, True)}, détail ci-dessous")
 
 
 def source_unreachable(source: str, reason: str) -> Message:

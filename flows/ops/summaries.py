@@ -138,7 +138,7 @@ def readable(key: str, value) -> str:
     if key.endswith("_share") and isinstance(value, float):
         return f"{value * 100:.1f}".replace(".", ",") + "\u00a0%"
     if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u202f")
+        return labels.whole_number(value)
     if isinstance(value, dict):  # site statuses: labels of the seed ref_website_statuses
         return ", ".join(f"{status_label(code)} {count}" for code, count in value.items())
     return "" if value is None else str(value)

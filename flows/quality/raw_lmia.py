@@ -163,7 +163,7 @@ def check_loaded_files(settings: Settings, reports: list[FileReport]) -> list[Fi
             if not outcome.critical:
                 checked[report.sha256] = replace(report, checks=findings)
                 continue
-            reason = f"{report.name}: failed data check: {messages.first_check(outcome, False)}"
+            reason = f"{report.name}: failed data check: {messages.first_check(outcome, french=False)}"
             archived = _archived(settings, con, report.sha256)
             archive.quarantine(settings.quarantine_dir, archived, reason)
             load.withdraw(con, archived, reason)
