@@ -149,6 +149,9 @@ class Settings:
     superset_url: str
     superset_admin_user: str | None
     superset_admin_password: str | None
+    # What may be reused between homes on one machine, never data: dbt's parse of the
+    # project (flows/warehouse/dbt.py). TMT_CACHE_DIR, else $XDG_CACHE_HOME/observatoire-tmt.
+    cache_dir: Path
 
     # Layout of $TMT_HOME: every path the platform writes is derived here, nowhere else.
     @property
@@ -274,4 +277,6 @@ def get_settings() -> Settings:
         superset_url=(os.environ.get("SUPERSET_URL") or "http://127.0.0.1:8088").rstrip("/"),
         superset_admin_user=os.environ.get("SUPERSET_ADMIN_USER") or None,
         superset_admin_password=os.environ.get("SUPERSET_ADMIN_PASSWORD") or None,
+        cache_dir=_path("TMT_CACHE_DIR") or (_path("XDG_CACHE_HOME") or Path.home() / ".cache")
+        / "observatoire-tmt",
     )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# dbt's parse of the project, shared by every home of the session (flows/warehouse/dbt.py),
+# never the maintainer's own cache.
+os.environ.setdefault("TMT_CACHE_DIR", tempfile.mkdtemp(prefix="tmt-test-cache-"))
 
 
 TEST_DATA = REPO_ROOT / "tests" / "data"

@@ -5,6 +5,8 @@ dbt writes its target/ and logs/ under $TMT_HOME, never in the repository.
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 from flows.errors import TmtError
 from flows.settings import REPO_ROOT, Settings
@@ -84,7 +86,11 @@ def _what_failed(settings: Settings, result) -> str:
 def _invoke(settings: Settings, command: str, *extra: str):
     from dbt.cli.main import dbtRunner
 
-    os.environ["TMT_DUCKDB_PATH"] = str(settings.work_db)
+    # The DuckDB file by its name, dbt running in its folder: dbt keys its parse of the
+    # project on the profile's connection settings, so with the full path a new home parsed
+    # the whole project again (3 s of a first build); with the name, every home shares one
+    # parse (partial_parse_shared).
+    os.environ["TMT_DUCKDB_PATH"] = settings.work_db.name
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     # dbt.log at info: its debug level wrote 30,000 lines per build (1.5 s of CPU). A
     # maintainer chasing a failure sets DBT_LOG_LEVEL_FILE=debug.
@@ -96,11 +102,53 @@ def _invoke(settings: Settings, command: str, *extra: str):
     os.environ.setdefault("DBT_USE_COLORS", "false")
     os.environ.setdefault("DBT_USE_COLORS_FILE", "false")
     settings.work_db.parent.mkdir(parents=True, exist_ok=True)
+    shared = partial_parse_shared(settings)
+    own = settings.home / "dbt" / "target" / PARTIAL_PARSE_FILE
+    _copy_quietly(shared, own, only_if_missing=True)
+    try:
+        before = os.getcwd()
+    except OSError:  # the caller's folder was deleted: nothing to go back to
+        before = str(settings.home)
+    os.chdir(settings.work_db.parent)
     try:
         result = dbtRunner().invoke(dbt_args(settings, command, *extra))
     finally:
+        os.chdir(before)
         _release_duckdb()
+    _copy_quietly(own, shared, only_if_missing=False)
     return result
+
+
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def partial_parse_shared(settings: Settings) -> Path:
+    """Where dbt's parse of this project is kept for every home of this machine: one per
+    project folder (a test's altered copy of the project has its own) and dbt version
+    (dbt reparses on a version change anyway)."""
+    import hashlib
+
+    from dbt.version import __version__
+
+    key = hashlib.sha256(f"{DBT_PROJECT_DIR.resolve()}|{__version__}".encode()).hexdigest()
+    return settings.cache_dir / "dbt" / key[:16] / PARTIAL_PARSE_FILE
+
+
+def _copy_quietly(source: Path, target: Path, only_if_missing: bool) -> None:
+    """A cache copy: atomic (a parallel run reads a whole file or none), and never a reason
+    to fail a build (dbt parses the whole project when the file is missing or stale)."""
+    if not source.is_file() or (only_if_missing and target.exists()):
+        return
+    try:
+        if not only_if_missing and target.is_file() and target.stat().st_size == \
+                source.stat().st_size and target.read_bytes() == source.read_bytes():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = target.with_name(f".{target.name}.{os.getpid()}")
+        shutil.copyfile(source, staged)
+        os.replace(staged, target)
+    except OSError:
+        pass
 
 
 def _release_duckdb() -> None:
