@@ -6,6 +6,7 @@ both stay in the archive and in `raw.lmia_rows`, and dbt reads only current file
 """
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -65,31 +66,30 @@ def status_of(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
 
 def load(con: duckdb.DuckDBPyConnection, archived: ArchivedFile, parsed: ParsedFile,
          language: str) -> None:
+    """One file's rows, its file row, reconciled, and the period's current file settled, in
+    the caller's transaction (flows/lmia/ingest.py commits files in groups)."""
     period = parsed.period
     table = parsed.columnar()
-    con.execute("begin transaction")
-    try:
-        con.register("incoming_rows", table)
-        con.execute(
-            """insert into raw.lmia_rows select ?, sheet, source_row, ?, ?, ?, ?, ?, province,
-                   province_code, program_stream, employer_name, address, postal_code,
-                   occupation_code, occupation_title, noc_version, incorporate_status,
-                   approved_lmias, approved_positions from incoming_rows""",
-            [archived.sha256, period.year, period.quarter, period.kind, period.start, language])
-        con.unregister("incoming_rows")
-        con.execute(
-            "insert into raw.lmia_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "current_timestamp, null)",
-            [archived.sha256, archived.source_url, archived.resource_id, archived.original_name,
-             period.year, period.quarter, period.kind, period.start, language,
-             archived.path.suffix.lstrip("."), parsed.layout, parsed.noc_version,
-             parsed.row_count, parsed.approved_positions, archived.source_last_modified])
-        reconcile(con, archived.sha256, parsed)
-        _supersede(con, period.year, period.quarter, language)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    con.register("incoming_rows", table)
+    con.execute(
+        """insert into raw.lmia_rows select ?, sheet, source_row, ?, ?, ?, ?, ?, province,
+               province_code, program_stream, employer_name, address, postal_code,
+               occupation_code, occupation_title, noc_version, incorporate_status,
+               approved_lmias, approved_positions from incoming_rows""",
+        [archived.sha256, period.year, period.quarter, period.kind, period.start, language])
+    con.unregister("incoming_rows")
+    # The clock now, not current_timestamp: that is the transaction's start, the same for
+    # every file of a group, and the load order decides which file of a period is current.
+    con.execute(
+        "insert into raw.lmia_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?::timestamptz, null)",
+        [archived.sha256, archived.source_url, archived.resource_id, archived.original_name,
+         period.year, period.quarter, period.kind, period.start, language,
+         archived.path.suffix.lstrip("."), parsed.layout, parsed.noc_version,
+         parsed.row_count, parsed.approved_positions, archived.source_last_modified,
+         datetime.now(UTC)])
+    reconcile(con, archived.sha256, parsed)
+    _supersede(con, period.year, period.quarter, language)
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, sha256: str, parsed: ParsedFile) -> None:

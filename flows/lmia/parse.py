@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from ..errors import BadFileError
 from . import noc, periods
@@ -93,7 +94,8 @@ class ParsedFile:
         if self.table is None:
             import pyarrow as pa
 
-            values = list(zip(*self.records)) if self.records else [()] * len(COLUMNS)
+            # one pass per column in C (zip(*records) took twice as long on the history)
+            values = [list(map(itemgetter(i), self.records)) for i in range(len(COLUMNS))]
             self.table = pa.table({
                 column: pa.array(cells, pa.int32() if column in _WHOLE_NUMBERS else pa.string())
                 for column, cells in zip(COLUMNS, values)})
@@ -221,7 +223,9 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
     if header is None:
         return
     _adopt_header(parsed, header, where)
-    # Positions of each column, looked up once: this loop runs for every row of every file.
+    # Positions of each column, looked up once: this loop runs for every row of every file,
+    # and what it does for an ordinary data row is kept to the least (profiled on the
+    # history: docs/architecture.md, "Where the time goes").
     columns = header.columns
     at_positions, at_employer = columns["approved_positions"], columns["employer_name"]
     at_province, at_address = columns.get("province"), columns.get("address")
@@ -229,10 +233,13 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
     at_stream, at_lmias = columns.get("program_stream"), columns.get("approved_lmias")
     width = max(columns.values()) + 1
     levels = [i for i in (at_province, at_stream, at_employer, at_address) if i is not None]
-    previous = [""] * len(levels)
-    records, by_province = parsed.records, parsed.positions_by_province
+    top = levels[0]
+    # "Same as above" (_same_as_above): the row above, its blank levels already filled in.
+    above = [""] * width
+    add, by_province = parsed.records.append, parsed.positions_by_province
     skipped, note = parsed.skipped, parsed.note
     sums = _Sums()
+    since_total = section = whole = 0  # sums' running totals, kept here row by row
     in_notes = False
     last = len(rows) - 1
     all_text = sheet is None  # a CSV sheet: every cell is a str already
@@ -244,8 +251,8 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             cells = [" ".join(c.split()) if c.__class__ is str else clean_cell(c) for c in raw]
         if len(cells) < width:
             cells += [""] * (width - len(cells))
-        filled = [cell for cell in cells if cell]
-        if not filled:
+        first = next(filter(None, cells), None)
+        if first is None:
             skipped["blank line"] += 1
             continue
         positions_cell = cells[at_positions]
@@ -253,31 +260,33 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
             positions, repair = int(positions_cell), None
         else:
             positions, repair = parse_count(positions_cell)
-        label, is_footer, total_label = _first_cell(filled[0])
+        label, is_footer, total_label = _first_cell(first)
         if in_notes or is_footer:
             in_notes = True
-            note(skipped, "footnote", f"row {number}: {filled[0]}")
+            note(skipped, "footnote", f"row {number}: {first}")
             continue
         if positions is None:
+            filled = [cell for cell in cells if cell]
             line = f"row {number}"
-            if _FOOTNOTE.match(label) or (len(filled) == 1 and len(filled[0]) > 60):
-                note(skipped, "footnote", f"{line}: {filled[0]}")
+            if _FOOTNOTE.match(label) or (len(filled) == 1 and len(first) > 60):
+                note(skipped, "footnote", f"{line}: {first}")
             elif looks_like_header(cells):
                 note(skipped, "repeated header", f"{line}: {', '.join(filled)}")
-            elif len(filled) == 1 and province_code(filled[0]):
-                section_province, previous = filled[0], [""] * len(levels)
-                sums.section = sums.since_total = 0
-                note(skipped, "province section", f"{line}: {filled[0]}")
+            elif len(filled) == 1 and province_code(first):
+                section_province, above = first, [""] * width
+                section = since_total = 0
+                note(skipped, "province section", f"{line}: {first}")
             elif total_label:
                 note(skipped, "total line without a number", f"{line}: {', '.join(filled)}")
             elif index == last and is_incomplete(raw):
                 raise ValueError(f"{where} {line}: {_TRUNCATED}")
             elif cells[at_employer] or (at_occupation is not None and cells[at_occupation]):
                 # Left out, but its province and employer still head the rows below it.
-                _same_as_above(levels, previous, cells)
+                _same_as_above(levels, above, cells)
+                above = cells
                 what = "empty" if not positions_cell else repr(positions_cell)
                 note(parsed.rejected, "approved positions not a number",
-                     f"{line}: {what} ({cells[at_employer] or filled[0]})")
+                     f"{line}: {what} ({cells[at_employer] or first})")
             else:
                 note(skipped, "unrecognized line", f"{line}: {', '.join(filled)[:100]}")
             continue
@@ -286,28 +295,35 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
         # A totals line has no occupation or address of its own (see _is_total).
         own_detail = (at_occupation is not None and cells[at_occupation]) or \
             (at_address is not None and cells[at_address])
-        if not own_detail and _is_total(total_label, filled, cells[at_employer], positions,
-                                        sums):
-            line = f"row {number}"
-            if not sums.matches(positions, label):
-                raise ValueError(
-                    f"{where} {line}: le total du fichier, {positions:,}, ne correspond pas aux "
-                    f"{sums.since_total:,} postes des lignes au-dessus ({sums.whole:,} en tout) / "
-                    f"the file's total {positions:,} does not match the {sums.since_total:,} "
-                    f"positions of the rows above it ({sums.whole:,} in all)".replace(",", " "))
-            parsed.declared_totals.append(positions)
-            note(skipped, "total line", f"{line}: {', '.join(filled)}")
-            if repair:
-                note(parsed.repairs, repair, f"{line}: {positions_cell!r} read as {positions}")
-            sums.since_total = 0
-            continue
+        if not own_detail:
+            sums.since_total, sums.section, sums.whole = since_total, section, whole
+            filled = [cell for cell in cells if cell]
+            if _is_total(total_label, filled, cells[at_employer], positions, sums):
+                line = f"row {number}"
+                if not sums.matches(positions, label):
+                    raise ValueError(
+                        f"{where} {line}: le total du fichier, {positions:,}, ne correspond pas "
+                        f"aux {since_total:,} postes des lignes au-dessus ({whole:,} en tout) / "
+                        f"the file's total {positions:,} does not match the {since_total:,} "
+                        f"positions of the rows above it ({whole:,} in all)".replace(",", " "))
+                parsed.declared_totals.append(positions)
+                note(skipped, "total line", f"{line}: {', '.join(filled)}")
+                if repair:
+                    note(parsed.repairs, repair,
+                         f"{line}: {positions_cell!r} read as {positions}")
+                since_total = 0
+                continue
         if repair:
             note(parsed.repairs, repair, f"row {number}: {positions_cell!r} read as {positions}")
-        _same_as_above(levels, previous, cells)
+        own = cells  # the row as written, for its example if it is flagged
+        if not cells[top]:  # the usual row names its first level itself
+            own = cells[:]
+            _same_as_above(levels, above, cells)
+        above = cells
         employer = cells[at_employer]
         if not employer:
             note(parsed.flagged, "employer name missing (row kept)",
-                 f"row {number}: {', '.join(filled)}")
+                 f"row {number}: {', '.join(cell for cell in own if cell)}")
         address = cells[at_address] if at_address is not None else ""
         province = cells[at_province] if at_province is not None else section_province
         code = province_code(province) if province else None
@@ -335,27 +351,26 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
                          f"row {number}: {lmias_cell!r} read as {lmias}")
         occupation = split_occupation(cells[at_occupation]) if at_occupation is not None \
             else (None, None, None)
-        records.append((
-            sheet, number, province or None, code, (cells[at_stream] or None)
-            if at_stream is not None else None, employer or None, address or None,
-            extract_postal_code(address) if address and code != "XX" else None,
-            *occupation, (cells[at_status] or None) if at_status is not None else None,
-            lmias, positions))
+        add((sheet, number, province or None, code, (cells[at_stream] or None)
+             if at_stream is not None else None, employer or None, address or None,
+             extract_postal_code(address) if address and code != "XX" else None,
+             *occupation, (cells[at_status] or None) if at_status is not None else None,
+             lmias, positions))
         by_province[code or province or None] += positions  # as DuckDB will group it
-        sums.since_total += positions
-        sums.section += positions
-        sums.whole += positions
+        since_total += positions
+        section += positions
+        whole += positions
         sums.by_province[code] += positions
 
 
-def _same_as_above(levels: list[int], previous: list[str], cells: list[str]) -> None:
+def _same_as_above(levels: list[int], above: list[str], cells: list[str]) -> None:
     """"Same as above": a blank level repeats the row above while every level above it is
-    blank too; the first filled level and everything below it are this row's own."""
-    for depth, column in enumerate(levels):
+    blank too; the first filled level and everything below it are this row's own. `above`
+    is the row above, its own blank levels filled in already."""
+    for column in levels:
         if cells[column]:
-            previous[depth:] = [cells[other] for other in levels[depth:]]
             return
-        cells[column] = previous[depth]
+        cells[column] = above[column]
 
 
 @lru_cache(maxsize=65536)

@@ -88,3 +88,60 @@ def test_a_count_no_integer_column_can_hold_leaves_its_row_out_not_the_file(
         f"row {header + 3}: '²' ({table[header + 2][2]})"]
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         assert con.execute("select count(*) from raw.lmia_rows").fetchone() == (4538 - 2,)
+
+
+def test_in_one_batch_the_file_loaded_last_is_the_periods_current_one(
+        tmt_home, tmp_path, real_lmia, monkeypatch):
+    """Files are committed in groups (ingest.COMMIT_ROWS); within a group the load order
+    still decides which of two files of one period is current, when the source gives no
+    Last-Modified. Then a crash between groups keeps what was committed."""
+    import dataclasses
+
+    table = read_table(real_lmia / GOOD)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    first, second = folder / "2017q3_positive_en.csv", folder / "2017q3_positive_en_fixed.csv"
+    first.write_bytes(to_csv(table))
+    second.write_bytes(to_csv(table[:-1] + [table[-1] + [""]]))  # other bytes, same period
+    settings = get_settings()
+
+    def archived(path):
+        return dataclasses.replace(ingest.fetch(Candidate(str(path), path.name, False), settings),
+                                   source_last_modified=None)
+
+    for order in ((first, second), (second, first)):  # a tie would favour one, both orders
+        monkeypatch.setenv("TMT_HOME", str(tmp_path / f"home-{order[-1].stem}"))
+        settings = get_settings()
+        batch = [archived(path) for path in order]
+        assert [r.status for r in ingest.load_batch(batch, settings)] == ["loaded", "loaded"]
+        with duckdb.connect(str(settings.work_db), read_only=True) as con:
+            current = con.execute("select original_name from raw.lmia_files "
+                                  "where superseded_by is null").fetchall()
+        assert current == [(order[-1].name,)]
+
+    # one group per file, and the second file's load fails: the first stays committed
+    other = tmp_path / "other-home"
+    monkeypatch.setenv("TMT_HOME", str(other))
+    settings = get_settings()
+    batch = [archived(first), archived(second)]
+    monkeypatch.setattr(ingest, "COMMIT_ROWS", 1)
+    loads = []
+
+    def load_or_fail(con, item, outcome, settings):
+        loads.append(item.original_name)
+        if len(loads) == 2:
+            raise RuntimeError("killed")
+        return original(con, item, outcome, settings)
+
+    original = ingest._load_one
+    monkeypatch.setattr(ingest, "_load_one", load_or_fail)
+    try:
+        ingest.load_batch(batch, settings)
+    except RuntimeError:
+        pass
+    monkeypatch.setattr(ingest, "_load_one", original)
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        assert con.execute("select original_name from raw.lmia_files").fetchall() == \
+            [(first.name,)]
+    reports = ingest.load_batch(batch, settings)  # the next run loads what was not committed
+    assert [r.status for r in reports] == ["unchanged", "loaded"]
