@@ -23,9 +23,10 @@ from flows.quality.marts import withheld_error
 from flows.quality.warm_checks import WarmChecks
 from flows.settings import get_settings
 from flows.sitecheck.steps import load_guide_sources
-from flows.warehouse.dbt import run_production_build
+from flows.warehouse import warm_dbt
 from flows.warehouse.publish import publish
 from flows.warehouse.state import close_own_run, import_state
+from flows.warehouse.warm_dbt import WarmDbt
 
 
 @task(cache_policy=NO_CACHE)
@@ -58,10 +59,11 @@ def copy_confirmations_and_tasks() -> dict[str, int]:
 
 
 @task(cache_policy=NO_CACHE)
-def dbt_build():
-    """Seeds (when they changed), models and their data tests; any failure fails the task
-    and the run."""
-    return run_production_build(get_settings())
+def dbt_build(warm: WarmDbt):
+    """Seeds (when they changed), models and their data tests, in the process where dbt is
+    imported and the project parsed already (warm_dbt.py); any failure fails the task and
+    the run."""
+    return warm.build()
 
 
 @task(cache_policy=NO_CACHE)
@@ -125,6 +127,14 @@ def report_build(verdict, publication) -> dict:
 
 @flow(name="build_warehouse", **record.HOOKS)
 def build_warehouse() -> str:
+    warm = warm_dbt.take()  # dbt imported, the project parsed, meanwhile (warm_dbt.py)
+    try:
+        return _build_and_publish(warm)
+    finally:
+        warm.close()
+
+
+def _build_and_publish(warm: WarmDbt) -> str:
     prepare_lmia_sources()
     prepare_directory_sources()
     prepare_site_check_sources()
@@ -134,7 +144,7 @@ def build_warehouse() -> str:
     checks.start()
     try:
         try:
-            dbt_build()
+            dbt_build(quote(warm))
         except TmtError as exc:
             queue_alert(messages.build_failed(str(exc)))
             raise alerted(exc)

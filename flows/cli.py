@@ -27,6 +27,26 @@ def _runs_flows(handler):
     return run
 
 
+def _warm_dbt(handler):
+    """A command that builds: dbt is imported and the project parsed in a process of its own
+    while Prefect starts here (flows/warehouse/warm_dbt.py)."""
+    import functools
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        from flows.warehouse import warm_dbt
+
+        if not getattr(args, "shared", False):
+            warm_dbt.start_early()
+        try:
+            return handler(args)
+        finally:
+            warm_dbt.close_early()
+
+    return run
+
+
+@_warm_dbt
 @_runs_flows
 def _cmd_run(args: argparse.Namespace) -> int:
     _check_source(args.lmia_source)
@@ -102,6 +122,7 @@ def _cmd_check_sites(args: argparse.Namespace) -> int:
     return 0
 
 
+@_warm_dbt
 @_runs_flows
 def _cmd_build(args: argparse.Namespace) -> int:
     if args.shared:

@@ -37,23 +37,35 @@ PRODUCTION_BUILD = ("build", "--exclude", "resource_type:unit_test",
                     "resource_type:test,path:seeds")
 
 
-def run_production_build(settings: Settings, *extra: str) -> list[str]:
+def run_production_build(settings: Settings, *extra: str, manifest=None) -> list[str]:
     """PRODUCTION_BUILD; the seeds only when the working database does not hold them loaded
-    from these files already (flows/warehouse/seeds.py)."""
+    from these files already (flows/warehouse/seeds.py). `manifest`: the project as
+    parse_project read it, with no `extra` (vars change what a parse reads)."""
     from flows.warehouse import seeds
 
     current = seeds.loaded(settings)
     # PRODUCTION_BUILD ends with --exclude's values: one more excludes the seeds
     summary = run_dbt(settings, *PRODUCTION_BUILD, *(("resource_type:seed",) if current else ()),
-                      *extra)
+                      *extra, manifest=None if extra else manifest)
     if not current:
         seeds.record_loaded(settings)
     return summary
 
 
-def run_dbt(settings: Settings, command: str, *extra: str) -> list[str]:
+def parse_project(settings: Settings):
+    """dbt's manifest of the project, to hand to a build (flows/warehouse/warm_dbt.py), or
+    None when it cannot be read: the build then parses and says what is wrong itself. A
+    parse reads the project's files only, never the working database."""
+    try:
+        result = _invoke(settings, "parse")
+    except Exception:  # noqa: BLE001  (anything: the build parses again and reports it)
+        return None
+    return result.result if result.success else None
+
+
+def run_dbt(settings: Settings, command: str, *extra: str, manifest=None) -> list[str]:
     """Run one dbt command; raise TmtError naming every failed node. Returns a summary."""
-    result = _invoke(settings, command, *extra)
+    result = _invoke(settings, command, *extra, manifest=manifest)
     nodes = list(getattr(result.result, "results", None) or [])
     failed = [f"{r.node.name} ({r.status}: {_what_failed(settings, r)})"
               for r in nodes if str(r.status) in ("error", "fail", "runtime error")]
@@ -83,7 +95,7 @@ def _what_failed(settings: Settings, result) -> str:
     return "; ".join(f"{kind} {columns}: {count}" for kind, columns, count in broken) or said
 
 
-def _invoke(settings: Settings, command: str, *extra: str):
+def _invoke(settings: Settings, command: str, *extra: str, manifest=None):
     from dbt.cli.main import dbtRunner
 
     # The DuckDB file by its name, dbt running in its folder: dbt keys its parse of the
@@ -111,7 +123,7 @@ def _invoke(settings: Settings, command: str, *extra: str):
         before = str(settings.home)
     os.chdir(settings.work_db.parent)
     try:
-        result = dbtRunner().invoke(dbt_args(settings, command, *extra))
+        result = dbtRunner(manifest=manifest).invoke(dbt_args(settings, command, *extra))
     finally:
         os.chdir(before)
         _release_duckdb()

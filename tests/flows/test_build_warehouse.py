@@ -197,6 +197,33 @@ def test_the_mart_checks_process_answers_as_the_checks_here(built, tmp_path, mon
         checks.close()
 
 
+def test_the_dbt_process_builds_what_dbt_builds_here(built, monkeypatch):
+    """dbt in its warmed-up process (imported, the project parsed before the build asks)
+    builds the same nodes with the same outcome as dbt in this process, and hands back the
+    parse it made instead of parsing again."""
+    from flows.warehouse import warm_dbt
+    from flows.warehouse.dbt import parse_project, run_production_build
+
+    monkeypatch.setenv("TMT_HOME", str(built.home))
+    warm = warm_dbt.WarmDbt()
+    warm.start()
+    try:
+        there = warm.build()
+    finally:
+        warm.close()
+    here = run_production_build(built)
+    assert sorted(there) == sorted(here)
+    assert len(here) > 100 and not [line for line in here if line.endswith((" error", " fail"))]
+
+    manifest = parse_project(built)
+    assert manifest is not None and any(name.startswith("model.") for name in manifest.nodes)
+    # with the manifest handed over, the build's own log has no parse of its own
+    log = built.home / "dbt" / "logs" / "dbt.log"
+    before = log.read_text(encoding="utf-8")
+    assert sorted(run_production_build(built, manifest=manifest)) == sorted(here)
+    assert "partial pars" not in log.read_text(encoding="utf-8")[len(before):].lower()
+
+
 # Issue 14: Quebec addresses as the 2014-2025 lists write them, and where each must land.
 ADDRESS_SHAPES = [
     ("QUÉBEC, G1K8L4", "Québec"),                      # upper case, no province, unspaced
