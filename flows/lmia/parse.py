@@ -214,19 +214,12 @@ def _refuse_negative(parsed: ParsedFile, names: list[str]) -> None:
                               f"list: not loaded")
 
 
-class _Sums:
-    """Running sums a totals line may state: since the last total, in this section, all.
-    _parse_sheet adds each row to all four itself (a method call per row was 3 % of the
-    parse of the history, profiled)."""
-
-    def __init__(self):
-        self.since_total = self.section = self.whole = 0
-        self.by_province: Counter = Counter()
-
-    def matches(self, total: int, label: str) -> bool:
-        named = province_code(re.split(r"\s[-–]\s|\btotal\b", label)[0].strip() or "x")
-        return total in (self.since_total, self.section, self.whole) or \
-            (named is not None and total == self.by_province.get(named))
+def _states_a_sum(total: int, label: str, sums: tuple[int, int, int],
+                  by_province: Counter) -> bool:
+    """Whether a totals line's count is one of the running sums above it: since the last
+    total, in this section, all (`sums`), or the province its label names."""
+    named = province_code(re.split(r"\s[-–]\s|\btotal\b", label)[0].strip() or "x")
+    return total in sums or (named is not None and total == by_province.get(named))
 
 
 def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) -> None:
@@ -249,8 +242,9 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
     above = [""] * width
     add, by_province = parsed.records.append, parsed.positions_by_province
     skipped, note = parsed.skipped, parsed.note
-    sums = _Sums()
-    since_total = section = whole = 0  # sums' running totals, kept here row by row
+    # Running sums a totals line may state, kept in locals: this runs for every row.
+    since_total = section = whole = 0
+    province_sums: Counter = Counter()
     in_notes = False
     last = len(rows) - 1
     all_text = sheet is None  # a CSV sheet: every cell is a str already
@@ -307,11 +301,12 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
         own_detail = (at_occupation is not None and cells[at_occupation]) or \
             (at_address is not None and cells[at_address])
         if not own_detail:
-            sums.since_total, sums.section, sums.whole = since_total, section, whole
             filled = [cell for cell in cells if cell]
-            if _is_total(total_label, filled, cells[at_employer], positions, sums):
+            if _is_total(total_label, filled, cells[at_employer], positions,
+                         (since_total, whole)):
                 line = f"row {number}"
-                if not sums.matches(positions, label):
+                if not _states_a_sum(positions, label, (since_total, section, whole),
+                                     province_sums):
                     raise ValueError(
                         f"{where} {line}: le total du fichier, {positions:,}, ne correspond pas "
                         f"aux {since_total:,} postes des lignes au-dessus ({whole:,} en tout) / "
@@ -371,7 +366,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
         since_total += positions
         section += positions
         whole += positions
-        sums.by_province[code] += positions
+        province_sums[code] += positions
 
 
 def _same_as_above(levels: list[int], above: list[str], cells: list[str]) -> None:
@@ -393,14 +388,13 @@ def _first_cell(text: str) -> tuple[str, bool, bool]:
 
 
 def _is_total(total_label: bool, filled: list[str], employer: str, positions: int,
-              sums: _Sums) -> bool:
+              sums: tuple[int, int]) -> bool:
     """A totals line (the caller has seen it has no occupation or address of its own):
     labelled `Total`, `Grand total`, `Quebec - Total`; or a bare count with no label at all
     that equals a running sum."""
     if total_label:
         return True
-    return len(filled) == 1 and positions > 0 and positions in (sums.since_total, sums.whole) \
-        and not employer
+    return len(filled) == 1 and positions > 0 and positions in sums and not employer
 
 
 def _find_header(parsed: ParsedFile, rows: list, where: str):

@@ -116,7 +116,8 @@ def _invoke(settings: Settings, command: str, *extra: str, manifest=None):
     settings.work_db.parent.mkdir(parents=True, exist_ok=True)
     shared = partial_parse_shared(settings)
     own = settings.home / "dbt" / "target" / PARTIAL_PARSE_FILE
-    _copy_quietly(shared, own, only_if_missing=True)
+    if shared.is_file() and not own.exists():
+        _copy_atomically(shared, own)
     try:
         before = os.getcwd()
     except OSError:  # the caller's folder was deleted: nothing to go back to
@@ -127,7 +128,8 @@ def _invoke(settings: Settings, command: str, *extra: str, manifest=None):
     finally:
         os.chdir(before)
         _release_duckdb()
-    _copy_quietly(own, shared, only_if_missing=False)
+    if manifest is None and own.is_file():  # dbt parsed: its parse is the machine's now
+        _copy_atomically(own, shared)
     return result
 
 
@@ -146,15 +148,10 @@ def partial_parse_shared(settings: Settings) -> Path:
     return settings.cache_dir / "dbt" / key[:16] / PARTIAL_PARSE_FILE
 
 
-def _copy_quietly(source: Path, target: Path, only_if_missing: bool) -> None:
-    """A cache copy: atomic (a parallel run reads a whole file or none), and never a reason
-    to fail a build (dbt parses the whole project when the file is missing or stale)."""
-    if not source.is_file() or (only_if_missing and target.exists()):
-        return
+def _copy_atomically(source: Path, target: Path) -> None:
+    """A cache copy: a parallel run reads a whole file or none, and a failed copy never
+    fails a build (dbt parses the whole project when the file is missing or stale)."""
     try:
-        if not only_if_missing and target.is_file() and target.stat().st_size == \
-                source.stat().st_size and target.read_bytes() == source.read_bytes():
-            return
         target.parent.mkdir(parents=True, exist_ok=True)
         staged = target.with_name(f".{target.name}.{os.getpid()}")
         shutil.copyfile(source, staged)
