@@ -8,6 +8,10 @@ row whose count cannot be read is left out and reported. The load report carries
 count with two examples (flows/lmia/ingest.py). A file is refused only when its meaning is
 lost: no employer or count column, a total the file itself states that its rows contradict,
 a cut-off end, no period (see PROVENANCE facts in docs/raw-lmia-contract.md).
+
+The row loop below is the reference for what a row means. In a CSV read as whole columns
+(grid.py), stretches of ordinary data rows are read by column operations instead (runs.py),
+with the same records and the same report (tests/unit/lmia/test_runs.py).
 """
 from __future__ import annotations
 
@@ -19,10 +23,12 @@ from functools import lru_cache
 from operator import itemgetter
 
 from ..errors import BadFileError
-from . import noc, periods
+from . import noc, periods, runs
+from .grid import Grid
 from .layouts import Header, looks_like_header, looks_like_partial_header, recognize
 from .provinces import province_code, province_from_address
 from .read import is_incomplete, read_sheets
+from .runs import Run
 from .text import clean_cell, extract_postal_code, fold
 
 HEADER_SEARCH_ROWS = 200
@@ -44,8 +50,6 @@ COLUMNS = (
     "incorporate_status", "approved_lmias", "approved_positions",
 )
 _WHOLE_NUMBERS = ("source_row", "approved_lmias", "approved_positions")
-_CODE, _TITLE, _VERSION = (COLUMNS.index(c) for c in
-                           ("occupation_code", "occupation_title", "noc_version"))
 
 
 class NotPositiveList(ValueError):
@@ -61,8 +65,9 @@ class ParsedFile:
     period: periods.Period | None = None
     title: str | None = None
     encoding: str | None = None
-    records: list[tuple] = field(default_factory=list)  # one tuple per row, in COLUMNS order
-    table: object = None  # the records as an Arrow table once `columnar()` ran (then no records)
+    records: list[tuple] = field(default_factory=list)  # rows read one by one, COLUMNS order
+    chunks: list = field(default_factory=list)  # Arrow tables of the rows before `records`
+    table: object = None  # all rows as one Arrow table once `columnar()` ran
     skipped: Counter = field(default_factory=Counter)     # lines that are not data, by reason
     repairs: Counter = field(default_factory=Counter)     # cells or bytes repaired, by kind
     flagged: Counter = field(default_factory=Counter)     # rows kept but doubtful, by reason
@@ -76,31 +81,45 @@ class ParsedFile:
 
     @property
     def row_count(self) -> int:
-        return self.table.num_rows if self.table is not None else len(self.records)
+        if self.table is not None:
+            return self.table.num_rows
+        return sum(chunk.num_rows for chunk in self.chunks) + len(self.records)
 
     @property
     def columns(self) -> dict[str, list]:
         """Column-wise view (for tests)."""
-        if self.table is not None:
-            return self.table.to_pydict()
-        if not self.records:
-            return {column: [] for column in COLUMNS}
-        return dict(zip(COLUMNS, map(list, zip(*self.records))))
+        return self.columnar().to_pydict()
 
-    def columnar(self):
-        """The rows as an Arrow table, the records list given up. A worker process sends
-        this back instead of the tuples: Arrow's buffers pickle and reach DuckDB without a
-        Python object per cell (the main process did that work, one file after another,
-        while the workers waited: docs/architecture.md, "Where the time goes")."""
-        if self.table is None:
+    def add_table(self, table) -> None:
+        """Rows read whole columns at a time (runs.py), after those read so far."""
+        self._flush()
+        self.chunks.append(table)
+
+    def _flush(self) -> None:
+        if self.records:
             import pyarrow as pa
 
             # one pass per column in C (zip(*records) took twice as long on the history)
             values = [list(map(itemgetter(i), self.records)) for i in range(len(COLUMNS))]
-            self.table = pa.table({
+            self.chunks.append(pa.table({
                 column: pa.array(cells, pa.int32() if column in _WHOLE_NUMBERS else pa.string())
-                for column, cells in zip(COLUMNS, values)})
-            self.records = []
+                for column, cells in zip(COLUMNS, values)}))
+            self.records.clear()  # the same list: the row loop holds its append
+
+    def columnar(self):
+        """The rows as one Arrow table. A worker process sends this back: Arrow's buffers
+        pickle and reach DuckDB without a Python object per cell (docs/architecture.md,
+        "Where the time goes")."""
+        if self.table is None:
+            import pyarrow as pa
+
+            self._flush()
+            self.table = pa.concat_tables(self.chunks) if self.chunks else pa.table({
+                column: pa.array([], pa.int32() if column in _WHOLE_NUMBERS else pa.string())
+                for column in COLUMNS})
+            self.chunks = []
+        elif self.records or self.chunks:
+            raise RuntimeError("rows added after columnar()")
         return self.table
 
     @property
@@ -172,6 +191,7 @@ def parse_file(path, name: str, names: list[str] | None = None) -> ParsedFile:
             raise ValueError(f"{name}: un en-tête mais aucune ligne de données / a header but "
                              f"no data rows")
         parsed.period = periods.resolve(parsed.title, [name, *(names or [])], name)
+        parsed.columnar()
         _settle_occupations(parsed)
     except NotPositiveList:
         raise
@@ -248,7 +268,18 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
     in_notes = False
     last = len(rows) - 1
     all_text = sheet is None  # a CSV sheet: every cell is a str already
-    for index in range(start, len(rows)):
+    if isinstance(rows, Grid):  # ordinary rows in Runs, whole columns at a time (runs.py)
+        items = runs.plan(rows, start, columns, width, _opens_notes)
+    else:
+        items = range(start, len(rows))
+    for index in items:
+        if index.__class__ is Run:
+            above, positions = runs.take(index, rows, parsed, columns, levels, above,
+                                         section_province, province_sums)
+            since_total += positions
+            section += positions
+            whole += positions
+            continue
         raw, number = rows[index], index + 1
         if all_text:
             cells = [" ".join(cell.split()) for cell in raw]
@@ -379,6 +410,10 @@ def _same_as_above(levels: list[int], above: list[str], cells: list[str]) -> Non
         cells[column] = above[column]
 
 
+def _opens_notes(text: str) -> bool:
+    return _first_cell(text)[1]
+
+
 @lru_cache(maxsize=65536)
 def _first_cell(text: str) -> tuple[str, bool, bool]:
     """(folded text, opens the notes, names a total) for a row's first filled cell: the same
@@ -470,7 +505,15 @@ def _settle_occupations(parsed: ParsedFile) -> None:
     version and the reference title agrees with the file's (`711-Directeurs de la
     construction` is 0711); a code of the other version is kept and flagged.
     """
-    lengths = Counter(len(record[_CODE]) for record in parsed.records if record[_CODE])
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = parsed.table
+    codes, versions = table.column("occupation_code"), table.column("noc_version")
+    coded = pc.not_equal(codes, "")  # null where there is no code
+    lengths = Counter({entry["values"]: entry["counts"] for entry in
+                       pc.value_counts(pc.utf8_length(pc.filter(codes, coded))).to_pylist()})
     if not lengths:
         return
     titled = periods.noc_version_named(parsed.title or "")
@@ -478,17 +521,31 @@ def _settle_occupations(parsed: ParsedFile) -> None:
         ("2021" if lengths.get(5, 0) > lengths.get(4, 0) else "2011")
     parsed.noc_version = version
     width = noc.WIDTH[version]
-    for index, record in enumerate(parsed.records):
-        code = record[_CODE]
-        if not code or (len(code) == width and record[_VERSION] == version):
-            continue
+    settled = pc.and_(pc.equal(pc.utf8_length(codes), width), pc.equal(versions, version))
+    unsettled = pc.indices_nonzero(pc.and_(pc.fill_null(coded, False),
+                                           pc.invert(pc.fill_null(settled, False))))
+    if not len(unsettled):
+        return
+    rows = table.take(unsettled).select(["source_row", "occupation_code", "occupation_title"])
+    padded_at, padded_codes = [], []
+    for at, number, code, title in zip(unsettled.to_pylist(), *rows.to_pydict().values()):
         if len(code) < width:
             padded = code.zfill(width)
-            if noc.title_agrees(version, padded, record[_TITLE], parsed.language):
-                parsed.records[index] = record[:_CODE] + (padded,) + record[_CODE + 1:_VERSION] \
-                    + (version,) + record[_VERSION + 1:]
+            if noc.title_agrees(version, padded, title, parsed.language):
+                padded_at.append(at)
+                padded_codes.append(padded)
                 parsed.note(parsed.repairs, "occupation code lost its leading zero",
-                            f"row {record[1]}: {code} → {padded} ({record[_TITLE]})")
+                            f"row {number}: {code} → {padded} ({title})")
                 continue
         parsed.note(parsed.flagged, "occupation code of another NOC version (row kept)",
-                    f"row {record[1]}: {code}-{record[_TITLE]}")
+                    f"row {number}: {code}-{title}")
+    if padded_at:
+        mask = np.zeros(table.num_rows, dtype=bool)
+        mask[padded_at] = True
+        mask = pa.array(mask)
+        table = table.set_column(COLUMNS.index("occupation_code"), "occupation_code",
+                                 pc.replace_with_mask(codes, mask, pa.array(padded_codes)))
+        table = table.set_column(COLUMNS.index("noc_version"), "noc_version",
+                                 pc.replace_with_mask(versions, mask,
+                                                      pa.array([version] * len(padded_at))))
+        parsed.table = table

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from .. import spreadsheet_limits
 from ..errors import BadFileError
+from . import grid
 from .decode import Decoded
 from .decode import decode as decode_bytes
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
-Sheet = tuple[str | None, list[list[object]], Decoded | None]
+Sheet = tuple[str | None, "list[list[object]] | grid.Grid", Decoded | None]
 DELIMITERS = (",", ";", "\t", "|")
 # A quoted cell longer than this many lines is an unbalanced quote, not a cell: the title
 # cell of an in2csv re-export whose first line was cut leaves a dangling `",,,,,`.
@@ -97,6 +98,9 @@ def _read_csv(path: Path, name: str) -> Sheet:
     delimiter = sniff_delimiter(text)
     if delimiter != ",":
         decoded.note("column separator not a comma", _DELIMITER_NAMES[delimiter])
+    table = grid.read(text, delimiter, MAX_LINES_IN_CELL)  # whole columns, when it reads the same
+    if table is not None:
+        return None, table, decoded
     rows: list[list[object]] = list(csv.reader(_logical_lines(text, decoded),
                                                delimiter=delimiter))
     if rows and not text.endswith("\n"):
