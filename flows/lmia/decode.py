@@ -31,6 +31,8 @@ _CONTINUATION_CHARS = frozenset(bytes(range(0x80, 0xC0)).decode("sloppy-windows-
 _MOJIBAKE = re.compile(f"[ÃÂÅÄ][{re.escape(''.join(sorted(_CONTINUATION_CHARS)))}]|â€")
 _MOJIBAKE_LEADS = ("Ã", "Â", "Å", "Ä")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_CONTROL_BYTES = bytes(byte for byte in range(256)
+                           if not _CONTROL.match(chr(byte)) or byte >= 0x80)
 EXAMPLES = 2
 
 
@@ -51,9 +53,12 @@ class Decoded:
 def decode(data: bytes, strip_controls: bool = True) -> Decoded:
     """The whole file as text with `\\n` line ends, and what had to be repaired. Control
     characters are stripped and counted unless the caller counts them per cell itself."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_utf16(data):
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_utf16(data)
+    if utf16:
         decoded = Decoded(_utf16(data), "utf-16")
     else:
+        if b"\r\n" in data:  # on the bytes: a third of the time on the text (notes strip it)
+            data = data.replace(b"\r\r\n", b"\n").replace(b"\r\n", b"\n")
         try:
             decoded = Decoded(data.decode("utf-8-sig"), "utf-8")
         except UnicodeDecodeError:
@@ -63,7 +68,10 @@ def decode(data: bytes, strip_controls: bool = True) -> Decoded:
             .replace("\r", "\n")
     if _has_mojibake(decoded.text):
         decoded.text = _fix_mojibake(decoded.text, decoded)
-    controls = _CONTROL.findall(decoded.text) if strip_controls else ()
+    # A control character in UTF-8 or Windows-1252 text is its own byte, and no repair above
+    # makes one: bytes without any need no search of the text (0.3 s of the history's).
+    may_have = utf16 or bool(data.translate(None, _NOT_CONTROL_BYTES))
+    controls = _CONTROL.findall(decoded.text) if strip_controls and may_have else ()
     if controls:  # NUL and other C0 controls never belong in a name or an address
         kind = "control character removed"
         decoded.repairs[kind] += len(controls)

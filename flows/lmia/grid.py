@@ -26,6 +26,7 @@ MAX_ODD_RECORDS = 200  # records of another width than the first: more, and rows
 
 # Every character str.split() splits on: cells are cleaned exactly as text.clean_cell does.
 _SPACE_CHARS = "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
+_TEXT_COLUMNS = {f"f{index}": "string" for index in range(512)}  # wider: read() declines
 _OTHER_SPACES = _SPACE_CHARS.replace(" ", "").replace("\n", "")
 
 
@@ -65,6 +66,16 @@ class Grid:
             else cells
 
 
+def filled(array):
+    """Which cells of a string array (no nulls) are not empty, from its offsets alone: a
+    comparison with "" reads every cell and costs three times as much."""
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)
+    return pa.array(np.diff(offsets[array.offset:array.offset + len(array) + 1]) > 0)
+
+
 def read(text: str, delimiter: str, max_lines_in_cell: int) -> Grid | None:
     """The Grid of a decoded CSV, or None when it must be read row by row (see above)."""
     import numpy as np
@@ -72,8 +83,7 @@ def read(text: str, delimiter: str, max_lines_in_cell: int) -> Grid | None:
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
-    text = _other_spaces_to_space(text, delimiter)
-    data = text.encode("utf-8")
+    data = _spaces_made_one(text, delimiter)
     odd_text: dict[int, str] = {}
 
     def invalid_row(row) -> str:
@@ -91,7 +101,7 @@ def read(text: str, delimiter: str, max_lines_in_cell: int) -> Grid | None:
                                             ignore_empty_lines=False,
                                             invalid_row_handler=invalid_row),
             convert_options=pcsv.ConvertOptions(
-                column_types={f"f{index}": pa.string() for index in range(4096)},
+                column_types=_TEXT_COLUMNS,
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowException, ValueError):
         return None
@@ -99,25 +109,43 @@ def read(text: str, delimiter: str, max_lines_in_cell: int) -> Grid | None:
     if width < 2 or any(not pa.types.is_string(field.type) for field in table.schema):
         return None
     records = table.num_rows + len(odd_text)
-    # Every record's line breaks inside its cells, to compare with the lines csv would join.
+    if any(index >= records for index in odd_text):
+        return None
+    lines, joined = _joined_lines(data, max_lines_in_cell)
+    if joined is None:
+        return None  # a quote that never closes: csv drops it, Arrow would not
+    # Every record's line breaks inside its cells, to compare with the lines csv joins.
     breaks = np.zeros(records, dtype=np.int64)
-    valid = np.ones(records, dtype=bool)
-    for index, row_text in odd_text.items():
-        if index >= records:
+    broken: set[int] = set()  # columns with a line break in a cell
+    if not joined and records:
+        # No line is joined, so no record may span lines: one would leave fewer records
+        # than lines, but for a quote opened in the last line, which takes the file's
+        # last line break into its cell and leaves as many.
+        last = odd_text.get(records - 1)
+        cells = [last] if last is not None else [column[-1].as_py() for column in table.columns]
+        if any("\n" in cell for cell in cells if cell):
             return None
-        valid[index] = False
-        breaks[index] = row_text.count("\n")
-    if table.num_rows:
-        inside = sum(np.asarray(pc.count_substring(column, "\n").fill_null(0), dtype=np.int64)
-                     for column in table.columns)
-        breaks[valid] = inside
-    if not _same_records(data, breaks, max_lines_in_cell):
+    if joined:
+        valid = np.ones(records, dtype=bool)
+        valid[list(odd_text)] = False
+        for index, row_text in odd_text.items():
+            breaks[index] = row_text.count("\n")
+        for position, column in enumerate(table.columns):
+            counts = np.asarray(pc.count_substring(column, "\n"), dtype=np.int64)
+            if counts.any():
+                broken.add(position)
+                breaks[valid] += counts
+    if lines != records + int(breaks.sum()) or not _same_spans(breaks, joined):
         return None
     odd = {index: [" ".join(cell.split())
                    for cell in next(csv.reader([row_text], delimiter=delimiter), [])]
            for index, row_text in odd_text.items()}
-    columns = [_clean(column.combine_chunks(), delimiter) for column in table.columns]
+    joins = b' " ' in data
+    columns = [_clean(column.combine_chunks(), position in broken, delimiter, joins)
+               for position, column in enumerate(table.columns)]
     if odd:  # give the odd records their place in every column, as empty text
+        valid = np.ones(records, dtype=bool)
+        valid[list(odd)] = False
         positions = np.full(records, -1, dtype=np.int64)
         positions[valid] = np.arange(table.num_rows)
         taken = pa.array(positions, mask=~valid)
@@ -125,56 +153,75 @@ def read(text: str, delimiter: str, max_lines_in_cell: int) -> Grid | None:
     return Grid(columns, odd, incomplete_last=bool(text) and not text.endswith("\n"))
 
 
-def _clean(column, delimiter: str):
-    """clean_cell for a whole column whose only spaces are " ", line breaks and a tab that
-    separates (read() made the others spaces): runs to one space, ends trimmed. Each step
-    only where a cell needs it: a regular expression over every cell costs."""
+def _clean(column, broken: bool, delimiter: str, joined: bool):
+    """clean_cell for a whole column of a text with no two spaces in a row and no other
+    space than " " but line breaks (`broken`) and a tab that separates (read() saw to it):
+    those made spaces, runs of them one, ends trimmed. `joined`: the text has ` " `, where a
+    closing quote between two spaces leaves them side by side in the cell. Each step only
+    where a cell needs it: a pass over every cell costs."""
     import pyarrow.compute as pc
 
-    for space in ("\n", delimiter) if delimiter.isspace() else ("\n",):
+    doubled = joined
+    for space in ("\n",) * broken + ((delimiter,) if delimiter.isspace() else ()):
         if pc.any(pc.match_substring(column, space)).as_py():  # a quoted cell's own
             column = pc.replace_substring(column, space, " ")
-    while pc.any(pc.match_substring(column, "  ")).as_py():  # a third of "  +"'s time
+            doubled = True
+    while doubled and pc.any(pc.match_substring(column, "  ")).as_py():  # "  +": 3x slower
         column = pc.replace_substring(column, "  ", " ")
-    if pc.any(pc.or_(pc.starts_with(column, " "), pc.ends_with(column, " "))).as_py():
+    if pc.any(pc.starts_with(column, " ")).as_py() or pc.any(pc.ends_with(column, " ")).as_py():
         column = pc.utf8_trim(column, " ")
     return column
 
 
-def _other_spaces_to_space(text: str, delimiter: str) -> str:
-    """Every character str.split() splits on, but the line break, the separator and " ",
-    made a space: clean_cell would make it one. On the text, once: in every cell of every
-    column it took a regular expression ten times slower than the rest of the cleaning."""
+def _spaces_made_one(text: str, delimiter: str) -> bytes:
+    """The text in UTF-8, with every character str.split() splits on made " " (but the line
+    break and the separator), and runs of " " made one: what clean_cell does to each cell,
+    done once on the text. Spaces mean nothing to the CSV's structure (a cell opens a quote
+    only at its first character, and a space before it stays a space), so the records are
+    the same; per cell, with regular expressions, it was the slowest step of the reading."""
+    import numpy as np
+
     for char in _OTHER_SPACES:
         if char != delimiter and char in text:
             text = text.replace(char, " ")
-    return text
+    data = text.encode("utf-8")
+    if b"  " in data:  # one pass in numpy: str.replace took one per doubling of the longest run
+        raw = np.frombuffer(data, dtype=np.uint8)
+        space = raw == 32
+        keep = np.ones(len(raw), dtype=bool)
+        keep[1:] = ~(space[1:] & space[:-1])
+        data = raw[keep].tobytes()
+    return data
 
 
-def _same_records(data: bytes, breaks, max_lines_in_cell: int) -> bool:
-    """Whether the lines csv.reader over `_logical_lines` joins into one record are the ones
-    Arrow's records span (`breaks`: line breaks inside each record), with no quote dropped."""
+def _joined_lines(data: bytes, max_lines_in_cell: int):
+    """(physical lines, [(first, last)] the lines `_logical_lines` joins into one record), or
+    (lines, None) when it would drop a quote that never closes. A line with an odd number
+    of quotes is joined through the next such line, if that is close enough."""
     import numpy as np
 
     raw = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(raw == 10)
     lines = len(newlines) + (1 if data and not data.endswith(b"\n") else 0)
-    if lines != len(breaks) + int(breaks.sum()):
-        return False
     quotes = np.flatnonzero(raw == 34)
+    if not len(quotes):
+        return lines, []
     per_line = np.bincount(np.searchsorted(newlines, quotes), minlength=lines + 1)
-    odd_lines = np.flatnonzero(per_line[:lines] % 2)
-    # _logical_lines: an odd line is joined through the next odd line when it is close enough
-    joined = []
-    at = 0
-    while at < len(odd_lines):
-        if at + 1 >= len(odd_lines) or odd_lines[at + 1] - odd_lines[at] > max_lines_in_cell:
-            return False  # a quote that never closes: csv drops it, Arrow would not
-        joined.append((int(odd_lines[at]), int(odd_lines[at + 1])))
-        at += 2
+    odd_lines = np.flatnonzero(per_line[:lines] % 2).tolist()
+    if len(odd_lines) % 2 or any(last - first > max_lines_in_cell
+                                 for first, last in zip(odd_lines[0::2], odd_lines[1::2])):
+        return lines, None
+    return lines, list(zip(odd_lines[0::2], odd_lines[1::2]))
+
+
+def _same_spans(breaks, joined: list[tuple[int, int]]) -> bool:
+    """Whether the records Arrow spread over several lines (`breaks`: line breaks inside each
+    record) are the lines csv joins."""
+    import numpy as np
+
     spanning = np.flatnonzero(breaks)
     if len(spanning) != len(joined):
         return False
     starts = spanning + np.concatenate(([0], np.cumsum(breaks)))[spanning]
-    return all(start == first and start + breaks[record] == last for start, record, (first, last)
-               in zip(starts.tolist(), spanning.tolist(), joined))
+    return all(start == first and start + int(breaks[record]) == last
+               for start, record, (first, last) in zip(starts.tolist(), spanning.tolist(), joined))

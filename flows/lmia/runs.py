@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from itertools import chain
 
+from .grid import filled
 from .provinces import province_code, province_from_address
 from .text import extract_postal_code
 
@@ -53,9 +54,9 @@ def plan(grid, start: int, columns: dict[str, int], width: int, is_footer) -> ob
     ordinary = plain(columns["approved_positions"])
     if columns.get("approved_lmias") is not None:
         lmias = cells[columns["approved_lmias"]]
-        ordinary = pc.and_(ordinary, pc.or_(pc.equal(lmias, ""),
+        ordinary = pc.and_(ordinary, pc.or_(pc.invert(filled(lmias)),
                                             plain(columns["approved_lmias"])))
-    detail = [pc.not_equal(cells[columns[name]], "") for name in ("occupation", "address")
+    detail = [filled(cells[columns[name]]) for name in ("occupation", "address")
               if columns.get(name) is not None]
     if not detail:
         return range(start, len(grid))
@@ -86,7 +87,7 @@ def _first_footer(cells, grid, start: int, is_footer) -> int | None:
     import pyarrow.compute as pc
 
     empty = pa.scalar(None, pa.string())
-    first = pc.coalesce(*[pc.if_else(pc.equal(column, ""), empty, column) for column in cells])
+    first = pc.coalesce(*[pc.if_else(filled(column), column, empty) for column in cells])
     ascii_ = pc.fill_null(pc.string_is_ascii(first), True)
     footer = pc.fill_null(pc.match_substring_regex(first, _ASCII_FOOTER), False)
     others = pc.unique(pc.filter(first, pc.invert(ascii_))).to_pylist()
@@ -121,29 +122,29 @@ def take(run: Run, grid, parsed, columns: dict[str, int], levels: list[int], abo
         return None if position is None else grid.columns[position].slice(begin, count)
 
     # "Same as above": a level is the row's own once it or a level before it is filled.
-    filled: dict[int, object] = {}
+    as_read: dict[int, object] = {}  # each level, "same as above" filled in
     named = None
     for position in levels:
         cells = grid.columns[position].slice(begin, count)
-        here = pc.not_equal(cells, "")
+        here = filled(cells)
         named = here if named is None else pc.or_(named, here)
         if pc.all(named).as_py():
-            filled[position] = cells
+            as_read[position] = cells
         else:
             seeded = pa.concat_arrays([pa.array([above[position]], pa.string()),
                                        pc.if_else(named, cells, empty)])
-            filled[position] = pc.fill_null_forward(seeded).slice(1)
+            as_read[position] = pc.fill_null_forward(seeded).slice(1)
 
     def level(name):
         position = columns.get(name)
-        return None if position is None else filled[position]
+        return None if position is None else as_read[position]
 
     def or_none(array):
-        return None if array is None else pc.if_else(pc.equal(array, ""), empty, array)
+        return None if array is None else pc.if_else(filled(array), array, empty)
 
     at_province = columns.get("province")
     if at_province is not None:
-        province = filled[at_province]
+        province = as_read[at_province]
         names = pc.unique(province)
         codes = pa.array([province_code(name) if name else None for name in names.to_pylist()],
                          pa.string())
@@ -190,7 +191,7 @@ def take(run: Run, grid, parsed, columns: dict[str, int], levels: list[int], abo
         province_sums[group["key"]] += group["positions_sum"]
     last = grid.row(end - 1)
     for position in levels:
-        last[position] = filled[position][count - 1].as_py()
+        last[position] = as_read[position][count - 1].as_py()
     return last, pc.sum(positions).as_py() or 0
 
 
@@ -200,7 +201,7 @@ def _exceptions(run, grid, parsed, employer, province, code, address) -> tuple:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    odd = pc.or_(pc.equal(employer, ""), pc.is_null(code))
+    odd = pc.or_(pc.invert(filled(employer)), pc.is_null(code))
     found = pc.indices_nonzero(odd).to_pylist()
     if not found:
         return province, code
@@ -230,7 +231,7 @@ def _postal_codes(address, code):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    wanted = pc.and_(pc.not_equal(address, ""), pc.fill_null(pc.not_equal(code, "XX"), True))
+    wanted = pc.and_(filled(address), pc.fill_null(pc.not_equal(code, "XX"), True))
     parts = pc.extract_regex(pc.utf8_upper(address), _POSTAL_AT_END)
     fsa, ldu = pc.struct_field(parts, "fsa"), pc.struct_field(parts, "ldu")
     postal = pc.binary_join_element_wise(fsa, ldu, " ")
