@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import random
+import sys
 
 import pytest
 
@@ -47,6 +48,11 @@ def test_the_columns_hold_the_records_the_csv_module_reads(delimiter):
         assert [list(table[index]) for index in range(len(table))] == expected, repr(text)
         assert is_incomplete(table[-1]) == (not text.endswith("\n")) if len(table) else True
     assert made > 200, "most generated texts are read whole columns at a time"
+
+
+def test_the_spaces_made_one_are_those_str_split_splits_on():
+    assert set(grid.SPACE_CHARS) == {chr(code) for code in range(sys.maxunicode + 1)
+                                     if chr(code).isspace()}
 
 
 def test_a_quote_that_never_closes_is_left_to_the_row_by_row_route():
