@@ -29,6 +29,8 @@ SPACE_CHARS = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\
                "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _TEXT_COLUMNS = {f"f{index}": "string" for index in range(512)}  # wider: read() declines
 _OTHER_SPACES = SPACE_CHARS.replace(" ", "").replace("\n", "")
+_OTHER_SPACE = "[" + "".join(f"\\x{{{ord(char):x}}}" for char in SPACE_CHARS if char != " ") + "]"
+_SPACE_RUN = "[" + "".join(f"\\x{{{ord(char):x}}}" for char in SPACE_CHARS) + "]+"
 
 
 class Grid:
@@ -75,6 +77,37 @@ def filled(array):
 
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)
     return pa.array(np.diff(offsets[array.offset:array.offset + len(array) + 1]) > 0)
+
+
+def from_rows(rows: list[list]) -> Grid | None:
+    """The Grid of a sheet's rows (calamine's: text, numbers, dates, empty cells), each
+    cell made text as clean_cell does; None for a sheet with rows of different widths."""
+    import pyarrow as pa
+
+    from .text import clean_cell
+
+    if not rows or len(rows[0]) < 2 or len(set(map(len, rows))) != 1:
+        return None
+    columns = []
+    for cells in zip(*rows):
+        if all(cell.__class__ is str for cell in cells):
+            columns.append(_clean_text(pa.array(cells, pa.string())))
+        else:
+            columns.append(pa.array([clean_cell(cell) for cell in cells], pa.string()))
+    return Grid(columns, {}, incomplete_last=False)
+
+
+def _clean_text(column):
+    """clean_cell for a column of any text: every space str.split() splits on, in runs."""
+    import pyarrow.compute as pc
+
+    if pc.any(pc.match_substring_regex(column, _OTHER_SPACE)).as_py():
+        column = pc.replace_substring_regex(column, _SPACE_RUN, " ")  # rare, and slower
+    while pc.any(pc.match_substring(column, "  ")).as_py():
+        column = pc.replace_substring(column, "  ", " ")
+    if pc.any(pc.starts_with(column, " ")).as_py() or pc.any(pc.ends_with(column, " ")).as_py():
+        column = pc.utf8_trim(column, " ")
+    return column
 
 
 def read(text: str, delimiter: str, max_lines_in_cell: int) -> Grid | None:

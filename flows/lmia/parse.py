@@ -274,7 +274,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list, where: str) 
         items = range(start, len(rows))
     for index in items:
         if index.__class__ is Run:
-            above, positions = runs.take(index, rows, parsed, columns, levels, above,
+            above, positions = runs.take(index, rows, parsed, sheet, columns, levels, above,
                                          section_province, province_sums)
             since_total += positions
             section += positions

@@ -87,7 +87,7 @@ def _read_xlsx(path: Path, name: str) -> Iterator[Sheet]:
         except Exception as exc:  # calamine raises several types for broken sheets
             raise BadFileError(name, f"feuille « {sheet_name} » illisible / sheet "
                                      f"{sheet_name!r} cannot be read: {_one_line(exc)}") from exc
-        yield sheet_name, rows, None
+        yield sheet_name, grid.from_rows(rows) or rows, None  # whole columns when it can
 
 
 def _read_csv(path: Path, name: str) -> Sheet:

@@ -104,8 +104,8 @@ def _first_footer(cells, grid, start: int, is_footer) -> int | None:
     return min(rows, default=None)
 
 
-def take(run: Run, grid, parsed, columns: dict[str, int], levels: list[int], above: list[str],
-         section_province: str | None, province_sums) -> tuple[list[str], int]:
+def take(run: Run, grid, parsed, sheet: str | None, columns: dict[str, int], levels: list[int],
+         above: list[str], section_province: str | None, province_sums) -> tuple[list[str], int]:
     """Read a Run into `parsed` as the row loop would; (the row above, positions) after it."""
     import numpy as np
     import pyarrow as pa
@@ -173,7 +173,7 @@ def take(run: Run, grid, parsed, columns: dict[str, int], levels: list[int], abo
     postal = _postal_codes(address, code) if address is not None else pa.nulls(count, pa.string())
     province_or_none = or_none(province)
     table = pa.table(dict(zip(COLUMNS, [
-        pa.nulls(count, pa.string()),
+        pa.array([sheet] * count, pa.string()),
         pa.array(np.arange(begin + 1, end + 1, dtype=np.int32)),
         province_or_none, code,
         or_none(stream) if stream is not None else pa.nulls(count, pa.string()),

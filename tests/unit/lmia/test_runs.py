@@ -1,10 +1,10 @@
-"""Whole columns or row by row, a CSV parses to the same report, row for row.
+"""Whole columns or row by row, a file parses to the same report, row for row.
 
-The parser reads a CSV's ordinary rows in Runs of Arrow columns (flows/lmia/runs.py) and
+The parser reads the ordinary rows of a CSV or a sheet in Runs of Arrow columns (flows/lmia/runs.py) and
 every other row one by one. The row-by-row route is the reference: each file here is parsed
 both ways and must give the same rows, the same repairs, flags, skips and rejections with
 the same examples in the same order, the same totals and the same errors. The files are the
-real vintages, every perturbation of tests/support/perturb.py, and copies whose ordinary rows
+real vintages (CSV and XLSX), every perturbation of tests/support/perturb.py, and copies whose ordinary rows
 are broken up at random by what the loop alone reads (blank lines, "same as above" cells,
 unknown provinces, missing employers, counts with separators, repeated headers, notes).
 """
@@ -21,7 +21,8 @@ from flows.lmia.parse import parse_file
 from tests.conftest import TEST_DATA
 from tests.support.perturb import PERTURBATIONS, header_index, positions_column, read_table, to_csv
 
-CSV_FILES = sorted(path.name for path in (TEST_DATA / "lmia").iterdir() if path.suffix == ".csv")
+FILES = sorted(path.name for path in (TEST_DATA / "lmia").iterdir() if path.suffix != ".md")
+CSV_FILES = [name for name in FILES if name.endswith(".csv")]
 FAST_FILE = "orig_2017q3_positive_en.csv"
 
 
@@ -51,6 +52,7 @@ def _both_ways(path, monkeypatch):
         fast = _report(path)
     with monkeypatch.context() as patch:
         patch.setattr(grid, "read", lambda *args, **kwargs: None)
+        patch.setattr(grid, "from_rows", lambda *args, **kwargs: None)
         slow = _report(path)
     return fast, slow, sum(taken)
 
@@ -61,11 +63,10 @@ def _table(name):
 
 
 def _cases():
-    for name in CSV_FILES:
-        for perturbation in ["none", *PERTURBATIONS]:
-            if perturbation == "as_xlsx_with_more_sheets" or (
-                    perturbation == "empty_employer" and name.startswith("deriv_notitle_2015")):
-                continue  # not a CSV; a blank first column is "same as above" there
+    for name in FILES:
+        for perturbation in ["none", *PERTURBATIONS] if name in CSV_FILES else ["none"]:
+            if perturbation == "empty_employer" and name.startswith("deriv_notitle_2015"):
+                continue  # a blank first column is "same as above" there
             marks = [] if name == FAST_FILE else [pytest.mark.slow]
             yield pytest.param(name, perturbation, marks=marks, id=f"{perturbation}-{name}")
 
