@@ -57,8 +57,10 @@ def decode(data: bytes, strip_controls: bool = True) -> Decoded:
     if utf16:
         decoded = Decoded(_utf16(data), "utf-16")
     else:
-        if b"\r\n" in data:  # on the bytes: a third of the time on the text (notes strip it)
-            data = data.replace(b"\r\r\n", b"\n").replace(b"\r\n", b"\n")
+        # On the bytes, in one pass (notes strip the \r anyway): the same as the text's
+        # replaces below while no three \r are in a row.
+        if b"\r\n" in data and b"\r\r\r" not in data:
+            data = _without_cr_before_lf(data)
         try:
             decoded = Decoded(data.decode("utf-8-sig"), "utf-8")
         except UnicodeDecodeError:
@@ -78,6 +80,19 @@ def decode(data: bytes, strip_controls: bool = True) -> Decoded:
         decoded.examples[kind] = [repr(char) for char in controls[:EXAMPLES]]
         decoded.text = _CONTROL.sub("", decoded.text)
     return decoded
+
+
+def _without_cr_before_lf(data: bytes) -> bytes:
+    """`\r\r\n` and `\r\n` made `\n`, as the text's replaces below would: one numpy pass,
+    where bytes.replace took one per pattern and allocated for each of a million lines."""
+    import numpy as np
+
+    raw = np.frombuffer(data, dtype=np.uint8)
+    cr = raw == 13
+    drop = np.zeros(len(raw), dtype=bool)
+    drop[:-1] = cr[:-1] & (raw[1:] == 10)           # the \r of \r\n
+    drop[:-2] |= cr[:-2] & drop[1:-1]               # the first \r of \r\r\n
+    return raw[~drop].tobytes()
 
 
 def _has_mojibake(text: str) -> bool:

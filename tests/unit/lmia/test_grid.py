@@ -82,3 +82,17 @@ def test_a_footnote_of_one_cell_keeps_its_place(tmp_path):
     parsed = parse_file(path, path.name)
     assert parsed.row_count == 79 and parsed.skipped["footnote"] == 3
     assert parsed.approved_positions == sum(range(1, 80))
+
+
+def test_line_ends_read_on_the_bytes_are_those_the_text_would_have():
+    # decode() makes \r\n and \r\r\n line breaks on the bytes, in one pass; the lines must be
+    # the ones the text's replaces give (\r\r\n, then \r\n, then a lone \r), whatever the mix
+    from flows.lmia.decode import decode
+
+    rng = random.Random(7)
+    for _ in range(500):
+        text = "".join(rng.choice(["a", "é", ",", "\r", "\r", "\n", "\r\n", "\r\r\n"])
+                       for _ in range(rng.randint(0, 30)))
+        expected = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+        for encoding in ("utf-8", "cp1252"):
+            assert decode(text.encode(encoding)).text == expected, repr(text)
