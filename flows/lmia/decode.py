@@ -83,7 +83,7 @@ def decode(data: bytes, strip_controls: bool = True) -> Decoded:
 
 
 def _without_cr_before_lf(data: bytes) -> bytes:
-    """`\r\r\n` and `\r\n` made `\n`, as the text's replaces below would: one numpy pass,
+    """`\\r\\r\\n` and `\\r\\n` made `\\n`, as the text's replaces below would: one numpy pass,
     where bytes.replace took one per pattern and allocated for each of a million lines."""
     import numpy as np
 

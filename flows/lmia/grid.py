@@ -15,6 +15,8 @@ holds (the same quote rules: tests/unit/lmia/test_grid.py), so that is what is c
 - A record of another width than the first (a footnote of one cell, a blank line) is read
   by the csv module and kept aside in its place; a file with many of them (a title of one
   cell above a table of six) is read row by row.
+A sheet's rows (calamine's) become a Grid too (`from_rows`): text cleaned by column
+operations, numbers and dates by clean_cell.
 """
 from __future__ import annotations
 
@@ -65,6 +67,8 @@ class Grid:
         cells = self.odd.get(index)
         if cells is None:
             cells = [column[index].as_py() for column in self.columns]
+        else:
+            cells = list(cells)  # the caller's own, as a table row's is
         return _Incomplete(cells) if self.incomplete_last and index == self.length - 1 \
             else cells
 
