@@ -107,11 +107,7 @@ def _clean_text(column):
 
     if pc.any(pc.match_substring_regex(column, _OTHER_SPACE)).as_py():
         column = pc.replace_substring_regex(column, _SPACE_RUN, " ")  # rare, and slower
-    while pc.any(pc.match_substring(column, "  ")).as_py():
-        column = pc.replace_substring(column, "  ", " ")
-    if pc.any(pc.starts_with(column, " ")).as_py() or pc.any(pc.ends_with(column, " ")).as_py():
-        column = pc.utf8_trim(column, " ")
-    return column
+    return _one_space_trimmed(column, doubled=True)
 
 
 def read(text: str, delimiter: str, max_lines_in_cell: int) -> Grid | None:
@@ -120,6 +116,8 @@ def read(text: str, delimiter: str, max_lines_in_cell: int) -> Grid | None:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
+
+    from .text import clean_cell
 
     data = _spaces_made_one(text, delimiter)
     odd_text: dict[int, str] = {}
@@ -152,6 +150,8 @@ def read(text: str, delimiter: str, max_lines_in_cell: int) -> Grid | None:
     lines, joined = _joined_lines(data, max_lines_in_cell)
     if joined is None:
         return None  # a quote that never closes: csv drops it, Arrow would not
+    valid = np.ones(records, dtype=bool)  # the records of the first width, in the table
+    valid[list(odd_text)] = False
     # Every record's line breaks inside its cells, to compare with the lines csv joins.
     breaks = np.zeros(records, dtype=np.int64)
     broken: set[int] = set()  # columns with a line break in a cell
@@ -164,8 +164,6 @@ def read(text: str, delimiter: str, max_lines_in_cell: int) -> Grid | None:
         if any("\n" in cell for cell in cells if cell):
             return None
     if joined:
-        valid = np.ones(records, dtype=bool)
-        valid[list(odd_text)] = False
         for index, row_text in odd_text.items():
             breaks[index] = row_text.count("\n")
         for position, column in enumerate(table.columns):
@@ -175,15 +173,13 @@ def read(text: str, delimiter: str, max_lines_in_cell: int) -> Grid | None:
                 breaks[valid] += counts
     if lines != records + int(breaks.sum()) or not _same_spans(breaks, joined):
         return None
-    odd = {index: [" ".join(cell.split())
+    odd = {index: [clean_cell(cell)
                    for cell in next(csv.reader([row_text], delimiter=delimiter), [])]
            for index, row_text in odd_text.items()}
     joins = b' " ' in data
     columns = [_clean(column.combine_chunks(), position in broken, delimiter, joins)
                for position, column in enumerate(table.columns)]
     if odd:  # give the odd records their place in every column, as empty text
-        valid = np.ones(records, dtype=bool)
-        valid[list(odd)] = False
         positions = np.full(records, -1, dtype=np.int64)
         positions[valid] = np.arange(table.num_rows)
         taken = pa.array(positions, mask=~valid)
@@ -204,6 +200,13 @@ def _clean(column, broken: bool, delimiter: str, joined: bool):
         if pc.any(pc.match_substring(column, space)).as_py():  # a quoted cell's own
             column = pc.replace_substring(column, space, " ")
             doubled = True
+    return _one_space_trimmed(column, doubled)
+
+
+def _one_space_trimmed(column, doubled: bool):
+    """Runs of " " made one (when the cells may have any: `doubled`), ends trimmed."""
+    import pyarrow.compute as pc
+
     while doubled and pc.any(pc.match_substring(column, "  ")).as_py():  # "  +": 3x slower
         column = pc.replace_substring(column, "  ", " ")
     if pc.any(pc.starts_with(column, " ")).as_py() or pc.any(pc.ends_with(column, " ")).as_py():

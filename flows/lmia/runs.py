@@ -19,8 +19,6 @@ from .provinces import province_code, province_from_address
 from .text import extract_postal_code
 
 MIN_RUN = 32  # shorter stretches of ordinary rows cost less row by row
-_PLAIN_COUNT = "^[0-9]{1,9}$"  # what the loop reads at once (isdecimal, fewer than 10 digits)
-_ASCII_FOOTER = r"(?i)^(notes?|remarques?|sources?|nota)\s*:?\s*$"  # parse._FOOTER, ASCII
 # A postal code ending the address, after a character that is not a letter or a digit in
 # ASCII: then it is the last one extract_postal_code finds, written the same way. Other
 # addresses are read by extract_postal_code itself.
@@ -43,13 +41,17 @@ def plan(grid, start: int, columns: dict[str, int], width: int, is_footer) -> ob
     import numpy as np
     import pyarrow.compute as pc
 
+    from .parse import _SHORT_COUNT
+
+    # What the loop reads at once: a count of ASCII digits, fewer than _SHORT_COUNT of them
+    plain_count = f"^[0-9]{{1,{_SHORT_COUNT - 1}}}$"
     count = len(grid) - start
     if count <= MIN_RUN or width > len(grid.columns):
         return range(start, len(grid))
     cells = [column.slice(start) for column in grid.columns]
 
     def plain(position):
-        return pc.match_substring_regex(cells[position], _PLAIN_COUNT)
+        return pc.match_substring_regex(cells[position], plain_count)
 
     ordinary = plain(columns["approved_positions"])
     if columns.get("approved_lmias") is not None:
@@ -86,10 +88,13 @@ def _first_footer(cells, grid, start: int, is_footer) -> int | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from .parse import _FOOTER
+
     empty = pa.scalar(None, pa.string())
     first = pc.coalesce(*[pc.if_else(filled(column), column, empty) for column in cells])
     ascii_ = pc.fill_null(pc.string_is_ascii(first), True)
-    footer = pc.fill_null(pc.match_substring_regex(first, _ASCII_FOOTER), False)
+    # On ASCII text, fold() only lowers the case: the loop's own pattern, case ignored
+    footer = pc.fill_null(pc.match_substring_regex(first, "(?i)" + _FOOTER.pattern), False)
     others = pc.unique(pc.filter(first, pc.invert(ascii_))).to_pylist()
     named = [text for text in others if text is not None and is_footer(text)]
     if named:
@@ -139,16 +144,15 @@ def take(run: Run, grid, parsed, sheet: str | None, columns: dict[str, int], lev
         position = columns.get(name)
         return None if position is None else as_read[position]
 
-    def or_none(array):
-        return None if array is None else pc.if_else(filled(array), array, empty)
+    def or_none(array):  # "" is None in a record; a column the file lacks, all None
+        return pa.nulls(count, pa.string()) if array is None else \
+            pc.if_else(filled(array), array, empty)
 
     at_province = columns.get("province")
     if at_province is not None:
         province = as_read[at_province]
-        names = pc.unique(province)
-        codes = pa.array([province_code(name) if name else None for name in names.to_pylist()],
-                         pa.string())
-        code = codes.take(pc.index_in(province, names))
+        codes, where = _per_value(province, lambda name: province_code(name) if name else None)
+        code = pa.array(codes, pa.string()).take(where)
     else:
         province = pa.array([section_province or ""] * count, pa.string())
         named_code = province_code(section_province) if section_province else None
@@ -156,39 +160,29 @@ def take(run: Run, grid, parsed, sheet: str | None, columns: dict[str, int], lev
     employer, address = level("employer_name"), level("address")
     province, code = _exceptions(run, grid, parsed, employer, province, code, address)
     positions = pc.cast(own("approved_positions"), pa.int32())
-    lmias = own("approved_lmias")
-    lmias = pa.nulls(count, pa.int32()) if lmias is None else \
-        pc.cast(or_none(lmias), pa.int32())
+    lmias = pc.cast(or_none(own("approved_lmias")), pa.int32())
     occupation = own("occupation")
     if occupation is None:
         split = [pa.nulls(count, pa.string())] * 3
     else:
-        kinds = pc.unique(occupation)
-        read = [split_occupation(text) for text in kinds.to_pylist()]
-        where = pc.index_in(occupation, kinds)
+        read, where = _per_value(occupation, split_occupation)
         split = [pa.array([parts[part] for parts in read], pa.string()).take(where)
                  for part in range(3)]
-    status = own("incorporate_status")
-    stream = level("program_stream")
     postal = _postal_codes(address, code) if address is not None else pa.nulls(count, pa.string())
     province_or_none = or_none(province)
     table = pa.table(dict(zip(COLUMNS, [
         pa.array([sheet] * count, pa.string()),
         pa.array(np.arange(begin + 1, end + 1, dtype=np.int32)),
-        province_or_none, code,
-        or_none(stream) if stream is not None else pa.nulls(count, pa.string()),
-        or_none(employer), or_none(address) if address is not None else pa.nulls(count, pa.string()),
-        postal, *split,
-        or_none(status) if status is not None else pa.nulls(count, pa.string()),
+        province_or_none, code, or_none(level("program_stream")), or_none(employer),
+        or_none(address), postal, *split, or_none(own("incorporate_status")),
         lmias, positions])))
     parsed.add_table(table)
-    key = pc.coalesce(code, province_or_none)
-    for group in pa.table({"key": key, "positions": positions}).group_by(
-            "key", use_threads=False).aggregate([("positions", "sum")]).to_pylist():
-        parsed.positions_by_province[group["key"]] += group["positions_sum"]
-    for group in pa.table({"key": code, "positions": positions}).group_by(
-            "key", use_threads=False).aggregate([("positions", "sum")]).to_pylist():
-        province_sums[group["key"]] += group["positions_sum"]
+    # as the loop adds them: by code, else by the province as written; and by code alone
+    for sums, key in ((parsed.positions_by_province, pc.coalesce(code, province_or_none)),
+                      (province_sums, code)):
+        for group in pa.table({"key": key, "positions": positions}).group_by(
+                "key", use_threads=False).aggregate([("positions", "sum")]).to_pylist():
+            sums[group["key"]] += group["positions_sum"]
     last = grid.row(end - 1)
     for position in levels:
         last[position] = as_read[position][count - 1].as_py()
@@ -237,8 +231,17 @@ def _postal_codes(address, code):
     postal = pc.binary_join_element_wise(fsa, ldu, " ")
     rest = pc.and_(wanted, pc.is_null(postal))
     if pc.any(rest).as_py():
-        others = pc.unique(pc.filter(address, rest))
-        found = pa.array([extract_postal_code(text) for text in others.to_pylist()], pa.string())
-        postal = pc.coalesce(postal, found.take(pc.index_in(address, others)))
+        others = pc.if_else(rest, address, pa.scalar(None, pa.string()))
+        found, where = _per_value(others, lambda text: text and extract_postal_code(text))
+        postal = pc.coalesce(postal, pa.array(found, pa.string()).take(where))
     return pc.if_else(wanted, postal, pa.scalar(None, pa.string()))
 
+
+
+def _per_value(array, function) -> tuple[list, object]:
+    """function(value) once per distinct value of a column (the same province, occupation or
+    address comes back row after row): (the results, each row's index into them)."""
+    import pyarrow.compute as pc
+
+    values = pc.unique(array)
+    return [function(value) for value in values.to_pylist()], pc.index_in(array, values)
